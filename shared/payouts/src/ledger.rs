@@ -1,0 +1,99 @@
+//! The payout ledger: one record per payment, one per (order, seller) share.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Currency, UserId};
+
+/// Whether a succeeded payment was accepted for payout or rejected (malformed metadata).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Accepted,
+    Rejected { reason: String },
+}
+
+/// One record per paid order. Written once (conditional put on the order id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    pub order_id: String,
+    pub payment_intent_id: String,
+    /// The charge the transfers use as `source_transaction`; refunds find the order through it.
+    pub charge_id: Option<String>,
+    /// Raw currency code as Stripe sent it (a rejected payment may carry an unsupported one).
+    pub currency: String,
+    pub amount_received: i64,
+    pub status: PaymentStatus,
+    /// Cumulative refunded amount already apportioned to the shares.
+    pub refunded_applied: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Optimistic-concurrency version; every write is conditional on it.
+    pub version: u64,
+}
+
+/// Where a seller's share of an order is.
+///
+/// `Pending -> Transferred`, `Held -> Transferred` (released), `Held -> Void` (fully refunded
+/// before it was ever paid). No other transition exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareState {
+    /// Accepted; the transfer has not been confirmed yet.
+    Pending,
+    /// The seller cannot receive transfers yet (no account, or payouts not enabled).
+    Held,
+    /// A Stripe transfer exists for it.
+    Transferred,
+    /// Held and then fully refunded: nothing is owed any more.
+    Void,
+}
+
+impl ShareState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareState::Pending => "pending",
+            ShareState::Held => "held",
+            ShareState::Transferred => "transferred",
+            ShareState::Void => "void",
+        }
+    }
+}
+
+/// One seller's share of one order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerShare {
+    pub order_id: String,
+    pub seller: UserId,
+    pub currency: Currency,
+    pub charge_id: Option<String>,
+    /// What the buyer paid for this seller's items.
+    pub gross: i64,
+    /// The platform's fee on `gross` (see [`crate::plan::platform_fee`]).
+    pub fee: i64,
+    /// `gross - fee`: what the seller is owed before refunds.
+    pub net: i64,
+    pub state: ShareState,
+    /// The connected account the transfer went (or goes) to.
+    pub destination: Option<String>,
+    pub transfer_id: Option<String>,
+    /// Amount transferred (net minus what refunds took before the transfer).
+    pub transferred: i64,
+    /// Part of `net` that refunds have taken back so far: reversed if transferred, withheld if held.
+    pub refunded: i64,
+    /// How many times a transfer was attempted: after the first, look the transfer up before
+    /// creating one (the idempotency key may have expired, or the ledger write may have been lost).
+    pub transfer_attempts: u32,
+    /// Set when a reversal was refused and a human must look (e.g. seller balance too low).
+    pub attention: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Optimistic-concurrency version; every write is conditional on it.
+    pub version: u64,
+}
+
+impl LedgerShare {
+    /// What the seller is still owed if nothing was transferred yet.
+    pub fn outstanding(&self) -> i64 {
+        self.net - self.refunded
+    }
+}
