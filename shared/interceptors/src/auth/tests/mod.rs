@@ -1,0 +1,390 @@
+mod public_keys;
+
+use super::*;
+use crate::test_support::{assert_problem, header};
+use http::HeaderValue;
+use jsonwebtoken::{EncodingKey, Header, encode, get_current_timestamp};
+use serde_json::{Value, json};
+use settings::JwtSettings;
+
+const SECRET: &str = "test-only-hs256-secret-0123456789abcdef";
+const RSA_PRIVATE: &str = include_str!("../../../tests/keys/rsa_private.pem");
+const RSA_PUBLIC: &str = include_str!("../../../tests/keys/rsa_public.pem");
+const EC_PRIVATE: &str = include_str!("../../../tests/keys/ec_private.pem");
+const EC_PUBLIC: &str = include_str!("../../../tests/keys/ec_public.pem");
+const EC_OTHER_PRIVATE: &str = include_str!("../../../tests/keys/ec_other_private.pem");
+
+fn settings(pairs: &[(&str, &str)]) -> JwtSettings {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    JwtSettings::from_lookup(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        .unwrap()
+}
+
+fn hs256() -> Authenticator {
+    Authenticator::new(&settings(&[
+        ("JWT_ALGORITHM", "HS256"),
+        ("JWT_SECRET", SECRET),
+    ]))
+    .unwrap()
+}
+
+fn now() -> i64 {
+    i64::try_from(get_current_timestamp()).unwrap()
+}
+
+fn claims() -> Value {
+    json!({"sub": "user_1", "email": "s@example.com", "country": "FR", "roles": ["seller"], "exp": now() + 600})
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    if value.is_null() {
+        claims.as_object_mut().unwrap().remove(key);
+    } else {
+        claims[key] = value;
+    }
+    claims
+}
+
+fn mint(alg: Algorithm, key: &EncodingKey, claims: &Value) -> String {
+    encode(&Header::new(alg), claims, key).unwrap()
+}
+
+fn hs(claims: &Value) -> String {
+    mint(
+        Algorithm::HS256,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        claims,
+    )
+}
+
+fn bearer(token: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+    );
+    h
+}
+
+/// Asserts a 401 with `code` and the exact challenge for `description` (None: bare challenge).
+fn assert_401(result: Result<Principal, ApiError>, code: &str, description: Option<&str>) {
+    let err = result.expect_err("must be rejected");
+    let resp = err.to_response("req");
+    assert_problem(&resp, 401, code);
+    let expected = match description {
+        None => "Bearer realm=\"veza\"".to_owned(),
+        Some(d) => {
+            format!("Bearer realm=\"veza\", error=\"invalid_token\", error_description=\"{d}\"")
+        }
+    };
+    assert_eq!(header(&resp, "www-authenticate"), Some(expected.as_str()));
+}
+
+const MALFORMED: Option<&str> = Some("The access token is not a well-formed JWT.");
+const BAD_SIGNATURE: Option<&str> = Some("The access token signature is not valid.");
+const WRONG_ALG: Option<&str> = Some("The access token is signed with an unexpected algorithm.");
+const MISSING_CLAIM: Option<&str> = Some("The access token lacks a required claim.");
+
+#[test]
+fn valid_hs256_seller_token() {
+    let p = hs256()
+        .authenticate_seller(&bearer(&hs(&claims())))
+        .unwrap();
+    assert_eq!(
+        p,
+        Principal {
+            user_id: "user_1".into(),
+            email: Some("s@example.com".into()),
+            country: Some("FR".into()),
+            roles: vec!["seller".into()],
+        }
+    );
+    // scheme is case-insensitive; a string role claim works too
+    let mut h = HeaderMap::new();
+    let token = hs(&with(claims(), "roles", json!("buyer seller")));
+    h.insert(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_str(&format!("bearer  {token} ")).unwrap(),
+    );
+    assert!(hs256().authenticate_seller(&h).unwrap().has_role("buyer"));
+}
+
+#[test]
+fn missing_header_gets_bare_challenge() {
+    assert_401(
+        hs256().authenticate(&HeaderMap::new()),
+        "token_missing",
+        None,
+    );
+}
+
+#[test]
+fn malformed_headers_and_tokens() {
+    let a = hs256();
+    let raw = |v: &[u8]| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_bytes(v).unwrap(),
+        );
+        h
+    };
+    let long = format!("Bearer {}", "a".repeat(MAX_TOKEN_LEN + 1));
+    let scheme = Some("The Authorization header must use the Bearer scheme.");
+    let shape = Some("The bearer token is empty, too long or contains spaces.");
+    let cases: Vec<(HeaderMap, Option<&str>)> = vec![
+        (raw(b"Basic dXNlcjpwdw=="), scheme),
+        (raw(b"Token abc.def.ghi"), scheme),
+        (raw(b"Bearer"), shape),
+        (raw(b"Bearer "), shape),
+        (raw(b"Bearer a b"), shape),
+        (raw(long.as_bytes()), shape),
+        (
+            raw(b"Bearer \xff\xfe"),
+            Some("The Authorization header is not valid text."),
+        ),
+        (bearer("abc"), MALFORMED),
+        (bearer("a.b"), MALFORMED),
+        (bearer("a.b.c.d"), MALFORMED),
+        (bearer("!!!.e30.sig"), MALFORMED),
+        (
+            bearer(&format!("{}.e30.sig", URL_SAFE_NO_PAD.encode("not json"))),
+            MALFORMED,
+        ),
+        (
+            bearer(&format!(
+                "{}.e30.sig",
+                URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT"}"#)
+            )),
+            MALFORMED,
+        ),
+    ];
+    for (headers, description) in cases {
+        assert_401(a.authenticate(&headers), "token_malformed", description);
+    }
+    // a well-formed header with a garbage payload fails on its signature first
+    let garbage = bearer(&format!(
+        "{}.%%%.sig",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#)
+    ));
+    assert_401(a.authenticate(&garbage), "token_invalid", BAD_SIGNATURE);
+    let mut two = bearer(&hs(&claims()));
+    two.append(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_static("Bearer x.y.z"),
+    );
+    assert_401(
+        a.authenticate(&two),
+        "token_malformed",
+        Some("Send exactly one Authorization header."),
+    );
+}
+
+#[test]
+fn expiry_is_distinct_and_honours_leeway() {
+    let a = hs256();
+    let expired = hs(&with(claims(), "exp", json!(now() - 120)));
+    assert_401(
+        a.authenticate(&bearer(&expired)),
+        "token_expired",
+        Some("The access token has expired."),
+    );
+    let within_leeway = hs(&with(claims(), "exp", json!(now() - 10)));
+    assert!(a.authenticate(&bearer(&within_leeway)).is_ok());
+    // an expired token with a bad signature is invalid, not expired: signatures are checked first
+    let forged = mint(
+        Algorithm::HS256,
+        &EncodingKey::from_secret(b"another-secret-0123456789abcdef!"),
+        &with(claims(), "exp", json!(now() - 120)),
+    );
+    assert_401(
+        a.authenticate(&bearer(&forged)),
+        "token_invalid",
+        BAD_SIGNATURE,
+    );
+}
+
+#[test]
+fn not_before_in_future_is_invalid() {
+    let a = hs256();
+    let future = hs(&with(claims(), "nbf", json!(now() + 120)));
+    assert_401(
+        a.authenticate(&bearer(&future)),
+        "token_invalid",
+        Some("The access token is not valid yet."),
+    );
+    let within_leeway = hs(&with(claims(), "nbf", json!(now() + 10)));
+    assert!(a.authenticate(&bearer(&within_leeway)).is_ok());
+}
+
+#[test]
+fn bad_signature_and_wrong_algorithms_are_invalid() {
+    let a = hs256();
+    let other = mint(
+        Algorithm::HS256,
+        &EncodingKey::from_secret(b"another-secret-0123456789abcdef!"),
+        &claims(),
+    );
+    assert_401(
+        a.authenticate(&bearer(&other)),
+        "token_invalid",
+        BAD_SIGNATURE,
+    );
+    let hs384 = mint(
+        Algorithm::HS384,
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+        &claims(),
+    );
+    assert_401(a.authenticate(&bearer(&hs384)), "token_invalid", WRONG_ALG);
+    let rs = mint(
+        Algorithm::RS256,
+        &EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap(),
+        &claims(),
+    );
+    assert_401(a.authenticate(&bearer(&rs)), "token_invalid", WRONG_ALG);
+    // alg "none" with an empty signature
+    let none = format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(claims().to_string())
+    );
+    assert_401(a.authenticate(&bearer(&none)), "token_invalid", WRONG_ALG);
+    // a valid token with its payload swapped keeps the old signature
+    let good = hs(&claims());
+    let parts: Vec<&str> = good.split('.').collect();
+    let admin = URL_SAFE_NO_PAD.encode(with(claims(), "sub", json!("admin")).to_string());
+    let tampered = format!("{}.{admin}.{}", parts[0], parts[2]);
+    assert_401(
+        a.authenticate(&bearer(&tampered)),
+        "token_invalid",
+        BAD_SIGNATURE,
+    );
+}
+
+#[test]
+fn issuer_and_audience_when_configured() {
+    let a = Authenticator::new(&settings(&[
+        ("JWT_ALGORITHM", "HS256"),
+        ("JWT_SECRET", SECRET),
+        ("JWT_ISSUER", "https://auth.example.com"),
+        ("JWT_AUDIENCE", "veza-api"),
+    ]))
+    .unwrap();
+    let good = with(
+        with(claims(), "iss", json!("https://auth.example.com")),
+        "aud",
+        json!(["other", "veza-api"]),
+    );
+    assert!(a.authenticate(&bearer(&hs(&good))).is_ok());
+    let cases = [
+        (
+            with(good.clone(), "iss", json!("https://evil.example.com")),
+            "The access token has the wrong issuer.",
+        ),
+        (
+            with(good.clone(), "aud", json!("other")),
+            "The access token has the wrong audience.",
+        ),
+        (
+            with(good.clone(), "iss", Value::Null),
+            "The access token lacks a required claim.",
+        ),
+        (
+            with(good.clone(), "aud", Value::Null),
+            "The access token lacks a required claim.",
+        ),
+    ];
+    for (claims, description) in cases {
+        assert_401(
+            a.authenticate(&bearer(&hs(&claims))),
+            "token_invalid",
+            Some(description),
+        );
+    }
+    // not configured: iss/aud in the token are ignored
+    assert!(hs256().authenticate(&bearer(&hs(&good))).is_ok());
+}
+
+#[test]
+fn required_claims() {
+    let a = hs256();
+    for (key, value) in [
+        ("sub", Value::Null),
+        ("exp", Value::Null),
+        ("sub", json!(7)),
+        ("exp", json!("soon")),
+    ] {
+        let token = hs(&with(claims(), key, value));
+        assert_401(
+            a.authenticate(&bearer(&token)),
+            "token_invalid",
+            MISSING_CLAIM,
+        );
+    }
+    let blank_sub = hs(&with(claims(), "sub", json!("  ")));
+    assert_401(
+        a.authenticate(&bearer(&blank_sub)),
+        "token_invalid",
+        Some("The access token has no usable subject."),
+    );
+}
+
+#[test]
+fn authenticated_non_seller_is_forbidden() {
+    let a = hs256();
+    for roles in [
+        json!(["buyer"]),
+        json!("buyer"),
+        Value::Null,
+        json!([]),
+        json!({"seller": true}),
+        json!("sellers"),
+    ] {
+        let token = hs(&with(claims(), "roles", roles));
+        let err = a.authenticate_seller(&bearer(&token)).unwrap_err();
+        let resp = err.to_response("req");
+        let doc = assert_problem(&resp, 403, "not_a_seller");
+        assert_eq!(doc["category"], "auth");
+        assert_eq!(
+            header(&resp, "www-authenticate"),
+            Some("Bearer realm=\"veza\", error=\"insufficient_scope\"")
+        );
+    }
+}
+
+#[test]
+fn configurable_role_claim_and_seller_role() {
+    let a = Authenticator::new(&settings(&[
+        ("JWT_ALGORITHM", "HS256"),
+        ("JWT_SECRET", SECRET),
+        ("JWT_ROLE_CLAIM", "https://veza.example/roles"),
+        ("JWT_SELLER_ROLE", "vendor"),
+    ]))
+    .unwrap();
+    let token = hs(&with(
+        claims(),
+        "https://veza.example/roles",
+        json!(["vendor"]),
+    ));
+    assert!(a.authenticate_seller(&bearer(&token)).is_ok());
+    assert!(
+        a.authenticate_seller(&bearer(&hs(&claims()))).is_err(),
+        "default claim/role no longer apply"
+    );
+}
+
+#[test]
+fn tokens_never_reach_errors_or_debug() {
+    let token = hs(&with(claims(), "exp", json!(now() - 999)));
+    let err = hs256().authenticate(&bearer(&token)).unwrap_err();
+    let rendered = format!(
+        "{err:?} {err} {}",
+        crate::test_support::body_text(&err.to_response("r"))
+    );
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(!rendered.contains(signature) && !rendered.contains(&token));
+    assert!(!format!("{:?}", hs256()).contains(SECRET));
+}

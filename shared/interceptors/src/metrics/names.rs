@@ -1,0 +1,113 @@
+//! Every metric, dimension and property name, in one place (see docs/METRICS.md).
+//! No metric name starts with a namespace piece (`Veza`, `Payouts`): YACE would strip it.
+
+/// EMF namespace of every record.
+pub const NAMESPACE: &str = "Veza/Payouts";
+
+// Dimensions (low-cardinality values only).
+/// The function's name (`onboard`, `callback`, `balance`, `webhook`).
+pub const FUNCTION: &str = "Function";
+/// HTTP method.
+pub const METHOD: &str = "Method";
+/// Route template, e.g. `/api/v1/sell/balance`.
+pub const ROUTE: &str = "Route";
+/// HTTP status as a string.
+pub const STATUS: &str = "Status";
+/// ISO currency, lower case.
+pub const CURRENCY: &str = "Currency";
+/// A short stable reason code, e.g. `unknown_seller`.
+pub const REASON: &str = "Reason";
+/// Stripe event type.
+pub const EVENT_TYPE: &str = "EventType";
+/// Webhook outcome: one of [`OUTCOMES`].
+pub const OUTCOME: &str = "Outcome";
+/// The values of the `Outcome` dimension.
+pub const OUTCOMES: [&str; 5] = ["processed", "duplicate", "ignored", "rejected", "failed"];
+
+// Root properties (high-cardinality ids: never dimensions).
+/// The request id.
+pub const REQUEST_ID: &str = "request_id";
+
+// Per request.
+/// Count, 1 per request.
+pub const REQUESTS: &str = "Requests";
+/// Milliseconds of handler wall time.
+pub const LATENCY: &str = "Latency";
+/// 1 if status >= 500.
+pub const ERRORS: &str = "Errors";
+/// 1 if 400 <= status < 500.
+pub const CLIENT_ERRORS: &str = "ClientErrors";
+
+// Per cold start.
+/// 1 when the runtime starts.
+pub const COLD_STARTS: &str = "ColdStarts";
+
+// Business metrics.
+/// Onboard minted a link for a seller not yet complete.
+pub const ONBOARDINGS_STARTED: &str = "OnboardingsStarted";
+/// Onboarding became complete (once per seller).
+pub const ONBOARDINGS_COMPLETED: &str = "OnboardingsCompleted";
+/// payment_intent.succeeded accepted (first time).
+pub const ORDERS_PAID: &str = "OrdersPaid";
+/// Payment metadata invalid.
+pub const PAYMENTS_REJECTED: &str = "PaymentsRejected";
+/// A share was transferred.
+pub const TRANSFERS_CREATED: &str = "TransfersCreated";
+/// Minor units transferred.
+pub const TRANSFERRED_AMOUNT: &str = "TransferredAmount";
+/// Stripe refused/failed a transfer attempt.
+pub const TRANSFERS_FAILED: &str = "TransfersFailed";
+/// A share was held (seller cannot receive yet).
+pub const SHARES_HELD: &str = "SharesHeld";
+/// Minor units held.
+pub const HELD_AMOUNT: &str = "HeldAmount";
+/// A held share was released as a transfer.
+pub const SHARES_RELEASED: &str = "SharesReleased";
+/// A charge.refunded step was applied.
+pub const REFUNDS: &str = "Refunds";
+/// Minor units refunded to the buyer.
+pub const REFUNDED_AMOUNT: &str = "RefundedAmount";
+/// A transfer reversal was created.
+pub const REVERSALS_CREATED: &str = "ReversalsCreated";
+/// Minor units reversed.
+pub const REVERSED_AMOUNT: &str = "ReversedAmount";
+/// A reversal was refused: needs attention.
+pub const REVERSALS_FAILED: &str = "ReversalsFailed";
+/// Every verified webhook delivery.
+pub const WEBHOOK_EVENTS: &str = "WebhookEvents";
+/// Balance served from cache.
+pub const BALANCE_CACHE_HITS: &str = "BalanceCacheHits";
+/// Balance fetched from Stripe.
+pub const BALANCE_CACHE_MISSES: &str = "BalanceCacheMisses";
+
+/// Every metric name above (for catalogue tests and dashboards checks).
+pub const ALL_METRICS: [&str; 23] = [
+    REQUESTS,
+    LATENCY,
+    ERRORS,
+    CLIENT_ERRORS,
+    COLD_STARTS,
+    ONBOARDINGS_STARTED,
+    ONBOARDINGS_COMPLETED,
+    ORDERS_PAID,
+    PAYMENTS_REJECTED,
+    TRANSFERS_CREATED,
+    TRANSFERRED_AMOUNT,
+    TRANSFERS_FAILED,
+    SHARES_HELD,
+    HELD_AMOUNT,
+    SHARES_RELEASED,
+    REFUNDS,
+    REFUNDED_AMOUNT,
+    REVERSALS_CREATED,
+    REVERSED_AMOUNT,
+    REVERSALS_FAILED,
+    WEBHOOK_EVENTS,
+    BALANCE_CACHE_HITS,
+    BALANCE_CACHE_MISSES,
+];
+
+/// Every dimension name above.
+pub const ALL_DIMENSIONS: [&str; 8] = [
+    FUNCTION, METHOD, ROUTE, STATUS, CURRENCY, REASON, EVENT_TYPE, OUTCOME,
+];
