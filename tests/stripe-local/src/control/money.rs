@@ -1,0 +1,84 @@
+//! Control of accounts and money: onboarding, balances, buyer payments, refunds.
+
+use super::body;
+use crate::error::{ApiError, ApiResult};
+use crate::resources::onboarding::{self, OnboardingUpdate};
+use crate::resources::{balance, payments};
+use crate::state::{PLATFORM, Shared};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/accounts/{id}/onboarding", post(onboard))
+        .route("/accounts/{id}/balance", post(set_balance))
+        .route("/payments", post(pay))
+        .route("/charges/{id}/refunds", post(refund))
+}
+
+/// `{"complete": true}` or a partial update; emits Connect `account.updated`.
+async fn onboard(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let update: OnboardingUpdate = body(&bytes)?;
+    let (account, event) = onboarding::update(&state, &id, &update)?;
+    Ok(Json(json!({ "account": account, "event_id": event.id })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BalanceBody {
+    currency: String,
+    available: Option<i64>,
+    pending: Option<i64>,
+}
+
+/// Sets (not adds) a balance in one currency; `{id}` is an account id or `platform`.
+async fn set_balance(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let b: BalanceBody = body(&bytes)?;
+    let currency = b.currency.to_ascii_lowercase();
+    if currency.len() != 3 || !currency.bytes().all(|c| c.is_ascii_lowercase()) {
+        return Err(ApiError::invalid_param(
+            "currency",
+            format!("Invalid currency: {}", b.currency),
+        ));
+    }
+    let mut store = state.store();
+    if id != PLATFORM && !store.accounts.contains_key(&id) {
+        return Err(ApiError::missing("account", &id, "account"));
+    }
+    let funds = store.balance_mut(&id, &currency);
+    funds.available = b.available.unwrap_or(funds.available);
+    funds.pending = b.pending.unwrap_or(funds.pending);
+    Ok(Json(balance::render(&store, &id)))
+}
+
+async fn pay(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
+    let req: payments::PaymentRequest = body(&bytes)?;
+    let (pi, charge, event) = payments::pay(&state, req)?;
+    Ok(Json(
+        json!({ "payment_intent": pi, "charge": charge, "event_id": event.id }),
+    ))
+}
+
+async fn refund(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let req: payments::RefundRequest = body(&bytes)?;
+    let (refund, charge, event) = payments::refund(&state, &id, req)?;
+    Ok(Json(
+        json!({ "refund": refund, "charge": charge, "event_id": event.id }),
+    ))
+}

@@ -1,0 +1,368 @@
+//! Transfers to connected accounts and their reversals.
+//!
+//! Money rules (the ones the payout function must cope with):
+//! - A transfer debits the platform's *available* balance and credits the destination's
+//!   *available* balance (no pending period locally, so reversals can be tested right away).
+//! - Without `source_transaction` the platform's available balance in that currency must cover
+//!   the amount, else 400 `insufficient_funds` (real Stripe says `balance_insufficient`; the
+//!   project's contract names `insufficient_funds`).
+//! - With `source_transaction` the charge must exist and be the platform's, have the same
+//!   currency, and the net amount transferred from it (amount minus reversals) cannot exceed
+//!   the charge amount (400 `amount_too_large`). The platform balance is not checked then.
+//! - The destination must exist and have the `transfers` capability active.
+//! - A reversal debits the destination's available balance (400 `balance_insufficient` if too
+//!   low) and credits the platform; it cannot exceed what is left of the transfer.
+
+use crate::auth::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::StripeParams;
+use crate::params::Params;
+use crate::state::{PLATFORM, Reversal, Shared, Transfer, new_id};
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+
+pub fn render_reversal(r: &Reversal) -> Value {
+    json!({
+        "id": r.id, "object": "transfer_reversal", "amount": r.amount,
+        "balance_transaction": r.balance_transaction, "created": r.created, "currency": r.currency,
+        "destination_payment_refund": r.destination_payment_refund, "metadata": r.metadata,
+        "source_refund": null, "transfer": r.transfer
+    })
+}
+
+pub fn render(t: &Transfer) -> Value {
+    let reversals: Vec<Value> = t.reversals.iter().rev().map(render_reversal).collect();
+    json!({
+        "id": t.id, "object": "transfer", "amount": t.amount, "amount_reversed": t.amount_reversed,
+        "balance_transaction": t.balance_transaction, "created": t.created, "currency": t.currency,
+        "description": t.description, "destination": t.destination,
+        "destination_payment": t.destination_payment, "livemode": false, "metadata": t.metadata,
+        "reversals": { "object": "list", "data": reversals, "has_more": false, "url": format!("/v1/transfers/{}/reversals", t.id) },
+        "reversed": t.amount_reversed >= t.amount,
+        "source_transaction": t.source_transaction,
+        "source_type": "card",
+        "transfer_group": t.transfer_group
+    })
+}
+
+fn platform_only(ctx: &Ctx) -> ApiResult<()> {
+    match ctx.account {
+        Some(_) => Err(ApiError::request(
+            None,
+            None,
+            "stripe-local only supports transfers made by the platform (no Stripe-Account header).",
+        )),
+        None => Ok(()),
+    }
+}
+
+const CREATE_PARAMS: &[&str] = &[
+    "amount",
+    "currency",
+    "destination",
+    "source_transaction",
+    "transfer_group",
+    "metadata",
+    "description",
+    "source_type",
+];
+
+/// `POST /v1/transfers`.
+pub async fn create(
+    State(state): State<Shared>,
+    Extension(ctx): Extension<Ctx>,
+    StripeParams(p): StripeParams,
+) -> ApiResult<Json<Value>> {
+    p.allow(CREATE_PARAMS)?;
+    let amount = p
+        .amount("amount")?
+        .ok_or_else(|| ApiError::missing_param("amount"))?;
+    let currency = p
+        .currency("currency")?
+        .ok_or_else(|| ApiError::missing_param("currency"))?;
+    let destination = p.req_str("destination")?;
+    let source = p.str("source_transaction")?;
+    let metadata = p.metadata()?;
+    platform_only(&ctx)?;
+    let mut store = state.store();
+    let dest = store.accounts.get(&destination).ok_or_else(|| {
+        ApiError::request(
+            Some("resource_missing"),
+            Some("destination"),
+            format!("No such destination: '{destination}'"),
+        )
+    })?;
+    if dest.capabilities.get("transfers").map(String::as_str) != Some("active") {
+        return Err(ApiError::request(
+            Some("insufficient_capabilities_for_transfer"),
+            Some("destination"),
+            "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
+        ));
+    }
+    if let Some(ch_id) = &source {
+        let ch = store.charges.get(ch_id).ok_or_else(|| {
+            ApiError::request(
+                Some("resource_missing"),
+                Some("source_transaction"),
+                format!("No such charge: '{ch_id}'"),
+            )
+        })?;
+        if ch.currency != currency {
+            return Err(ApiError::request(
+                None,
+                Some("currency"),
+                format!(
+                    "The currency of the transfer ({currency}) must match the currency of the source transaction ({}).",
+                    ch.currency
+                ),
+            ));
+        }
+        let used: i64 = store
+            .transfers
+            .iter()
+            .filter(|t| t.source_transaction.as_deref() == Some(ch_id))
+            .map(|t| t.amount - t.amount_reversed)
+            .sum();
+        if used + amount > ch.amount {
+            return Err(ApiError::request(
+                Some("amount_too_large"),
+                Some("amount"),
+                format!(
+                    "The transfer amount ({amount}) exceeds what is left to transfer from source transaction {ch_id} ({}).",
+                    ch.amount - used
+                ),
+            ));
+        }
+    } else if store.balance_mut(PLATFORM, &currency).available < amount {
+        return Err(ApiError::request(
+            Some("insufficient_funds"),
+            None,
+            "You have insufficient funds in your Stripe account for this transfer. Your card balance is too low. You can use the /v1/balance endpoint to view your Stripe balance (for more details, see stripe.com/docs/api#balance).",
+        ));
+    }
+    let t = Transfer {
+        id: new_id("tr"),
+        amount,
+        amount_reversed: 0,
+        currency: currency.clone(),
+        created: state.clock.now(),
+        destination: destination.clone(),
+        destination_payment: new_id("py"),
+        source_transaction: source,
+        transfer_group: p.str("transfer_group")?,
+        description: p.str("description")?,
+        metadata,
+        balance_transaction: new_id("txn"),
+        reversals: Vec::new(),
+    };
+    store.balance_mut(PLATFORM, &currency).available -= amount;
+    store.balance_mut(&destination, &currency).available += amount;
+    let body = render(&t);
+    store.transfers.push(t);
+    Ok(Json(body))
+}
+
+/// `GET /v1/transfers/{id}`.
+pub async fn retrieve(
+    State(state): State<Shared>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    StripeParams(p): StripeParams,
+) -> ApiResult<Json<Value>> {
+    p.allow(&[])?;
+    let store = state.store();
+    match store.transfers.iter().find(|t| t.id == id) {
+        Some(t) if ctx.account.is_none() => Ok(Json(render(t))),
+        _ => Err(ApiError::missing("transfer", &id, "id")),
+    }
+}
+
+/// `created` filter: an exact timestamp or `created[gt|gte|lt|lte]`.
+fn created_matches(p: &Params, created: i64) -> ApiResult<bool> {
+    let Some(v) = p.get("created") else {
+        return Ok(true);
+    };
+    let parse = |s: &Value, name: &str| {
+        s.as_str()
+            .and_then(|x| x.parse::<i64>().ok())
+            .ok_or_else(|| ApiError::invalid_param(name, "Invalid integer"))
+    };
+    if v.is_string() {
+        return Ok(parse(v, "created")? == created);
+    }
+    let Some(obj) = v.as_object() else {
+        return Err(ApiError::invalid_param("created", "Invalid created filter"));
+    };
+    for (op, val) in obj {
+        let n = parse(val, &format!("created[{op}]"))?;
+        let ok = match op.as_str() {
+            "gt" => created > n,
+            "gte" => created >= n,
+            "lt" => created < n,
+            "lte" => created <= n,
+            _ => return Err(ApiError::unknown_param(&format!("created[{op}]"))),
+        };
+        if !ok {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// `GET /v1/transfers` with `transfer_group`, `destination`, `created`, `limit` (1..=100,
+/// default 10), `starting_after`, `ending_before`; newest first, like Stripe.
+pub async fn list(
+    State(state): State<Shared>,
+    Extension(ctx): Extension<Ctx>,
+    StripeParams(p): StripeParams,
+) -> ApiResult<Json<Value>> {
+    p.allow(&[
+        "transfer_group",
+        "destination",
+        "created",
+        "limit",
+        "starting_after",
+        "ending_before",
+    ])?;
+    let limit = p.int("limit")?.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid_param(
+            "limit",
+            "This value must be between 1 and 100.",
+        ));
+    }
+    let (group, dest) = (p.str("transfer_group")?, p.str("destination")?);
+    let store = state.store();
+    let mut items: Vec<&Transfer> = Vec::new();
+    for t in store.transfers.iter().rev() {
+        let keep = ctx.account.is_none()
+            && group
+                .as_ref()
+                .is_none_or(|g| t.transfer_group.as_ref() == Some(g))
+            && dest.as_ref().is_none_or(|d| &t.destination == d)
+            && created_matches(&p, t.created)?;
+        if keep {
+            items.push(t);
+        }
+    }
+    let limit = limit as usize;
+    let (page, has_more) = if let Some(after) = p.str("starting_after")? {
+        let start = items
+            .iter()
+            .position(|t| t.id == after)
+            .ok_or_else(|| ApiError::missing("transfer", &after, "starting_after"))?
+            + 1;
+        let rest = &items[start..];
+        (
+            rest.iter().take(limit).collect::<Vec<_>>(),
+            rest.len() > limit,
+        )
+    } else if let Some(before) = p.str("ending_before")? {
+        let end = items
+            .iter()
+            .position(|t| t.id == before)
+            .ok_or_else(|| ApiError::missing("transfer", &before, "ending_before"))?;
+        let head = &items[..end];
+        (
+            head.iter().skip(end.saturating_sub(limit)).collect(),
+            end > limit,
+        )
+    } else {
+        (items.iter().take(limit).collect(), items.len() > limit)
+    };
+    let data: Vec<Value> = page.into_iter().map(|t| render(t)).collect();
+    Ok(Json(
+        json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/transfers" }),
+    ))
+}
+
+/// `POST /v1/transfers/{id}/reversals`.
+pub async fn reverse(
+    State(state): State<Shared>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    StripeParams(p): StripeParams,
+) -> ApiResult<Json<Value>> {
+    p.allow(&[
+        "amount",
+        "metadata",
+        "description",
+        "refund_application_fee",
+    ])?;
+    let requested = p.amount("amount")?;
+    let metadata = p.metadata()?;
+    platform_only(&ctx)?;
+    let mut store = state.store();
+    let t = store
+        .transfers
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| ApiError::missing("transfer", &id, "id"))?;
+    let left = t.amount - t.amount_reversed;
+    if left == 0 {
+        return Err(ApiError::request(
+            None,
+            None,
+            format!("Transfer {id} has already been fully reversed."),
+        ));
+    }
+    let amount = requested.unwrap_or(left);
+    if amount > left {
+        return Err(ApiError::request(
+            Some("amount_too_large"),
+            Some("amount"),
+            format!(
+                "Amount ({amount}) is greater than the amount left to reverse on transfer {id} ({left})."
+            ),
+        ));
+    }
+    let (dest, currency) = (t.destination.clone(), t.currency.clone());
+    if store.balance_mut(&dest, &currency).available < amount {
+        return Err(ApiError::request(
+            Some("balance_insufficient"),
+            None,
+            format!(
+                "Insufficient funds in the connected account {dest} to reverse {amount} {currency}: the account's available balance is too low."
+            ),
+        ));
+    }
+    let r = Reversal {
+        id: new_id("trr"),
+        amount,
+        currency: currency.clone(),
+        created: state.clock.now(),
+        transfer: id.clone(),
+        metadata,
+        balance_transaction: new_id("txn"),
+        destination_payment_refund: new_id("pyr"),
+    };
+    store.balance_mut(&dest, &currency).available -= amount;
+    store.balance_mut(PLATFORM, &currency).available += amount;
+    let body = render_reversal(&r);
+    if let Some(t) = store.transfer_mut(&id) {
+        t.amount_reversed += amount;
+        t.reversals.push(r);
+    }
+    Ok(Json(body))
+}
+
+/// `GET /v1/transfers/{id}/reversals` (all of them, newest first).
+pub async fn list_reversals(
+    State(state): State<Shared>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<String>,
+    StripeParams(p): StripeParams,
+) -> ApiResult<Json<Value>> {
+    p.allow(&["limit", "starting_after", "ending_before"])?;
+    let store = state.store();
+    let t = store
+        .transfers
+        .iter()
+        .find(|t| t.id == id && ctx.account.is_none())
+        .ok_or_else(|| ApiError::missing("transfer", &id, "id"))?;
+    let data: Vec<Value> = t.reversals.iter().rev().map(render_reversal).collect();
+    Ok(Json(
+        json!({ "object": "list", "data": data, "has_more": false, "url": format!("/v1/transfers/{id}/reversals") }),
+    ))
+}

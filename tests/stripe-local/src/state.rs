@@ -1,0 +1,254 @@
+//! In-memory state of the server: the objects, the balances and the controllable clock.
+//!
+//! One `std::sync::Mutex<Store>` guards every object so a request's checks and writes are atomic
+//! (e.g. "is the balance high enough" and "debit it"); it is never held across an `.await`.
+
+use crate::config::Config;
+use crate::faults::Faults;
+use crate::idempotency::Idempotency;
+use crate::recorder::Recorder;
+use crate::webhooks::Deliverer;
+use rand::Rng;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Wall-clock seconds, for signatures: receivers check `t` against their own real clock.
+pub fn real_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The server's clock: real time plus an offset that tests advance (e.g. past the 24 h
+/// idempotency-key lifetime) without sleeping.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset: AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        real_now() + self.offset.load(Ordering::SeqCst)
+    }
+    pub fn offset(&self) -> i64 {
+        self.offset.load(Ordering::SeqCst)
+    }
+    pub fn advance(&self, seconds: i64) {
+        self.offset.fetch_add(seconds, Ordering::SeqCst);
+    }
+    pub fn reset(&self) {
+        self.offset.store(0, Ordering::SeqCst);
+    }
+}
+
+/// A Stripe-like id: prefix + 24 random alphanumerics.
+pub fn new_id(prefix: &str) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..24)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect();
+    format!("{prefix}_{tail}")
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Requirements {
+    pub currently_due: Vec<String>,
+    pub eventually_due: Vec<String>,
+    pub past_due: Vec<String>,
+    pub pending_verification: Vec<String>,
+    pub disabled_reason: Option<String>,
+    pub current_deadline: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: String,
+    pub kind: String,
+    pub email: Option<String>,
+    pub country: String,
+    pub default_currency: String,
+    pub business_type: Option<String>,
+    pub created: i64,
+    pub metadata: BTreeMap<String, String>,
+    pub details_submitted: bool,
+    pub charges_enabled: bool,
+    pub payouts_enabled: bool,
+    /// Capability name → status (`inactive`, `pending`, `active`), only for requested ones.
+    pub capabilities: BTreeMap<String, String>,
+    pub requirements: Requirements,
+    pub tos_accepted_at: Option<i64>,
+}
+
+/// An Account Link: single use, expires after 300 s.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub account: String,
+    pub refresh_url: String,
+    pub return_url: String,
+    pub expires_at: i64,
+    pub used: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Funds {
+    pub available: i64,
+    pub pending: i64,
+}
+
+/// Balances per currency of one account (the platform's key is [`PLATFORM`]).
+pub type Balance = BTreeMap<String, Funds>;
+pub const PLATFORM: &str = "platform";
+
+#[derive(Clone, Debug)]
+pub struct PaymentIntent {
+    pub id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub created: i64,
+    pub metadata: BTreeMap<String, String>,
+    pub latest_charge: String,
+    pub transfer_group: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Charge {
+    pub id: String,
+    pub amount: i64,
+    pub amount_refunded: i64,
+    pub currency: String,
+    pub created: i64,
+    pub metadata: BTreeMap<String, String>,
+    pub payment_intent: String,
+    pub transfer_group: Option<String>,
+    pub balance_transaction: String,
+    pub refunds: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Refund {
+    pub id: String,
+    pub amount: i64,
+    pub charge: String,
+    pub payment_intent: String,
+    pub currency: String,
+    pub created: i64,
+    pub metadata: BTreeMap<String, String>,
+    pub balance_transaction: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    pub id: String,
+    pub amount: i64,
+    pub amount_reversed: i64,
+    pub currency: String,
+    pub created: i64,
+    pub destination: String,
+    pub destination_payment: String,
+    pub source_transaction: Option<String>,
+    pub transfer_group: Option<String>,
+    pub description: Option<String>,
+    pub metadata: BTreeMap<String, String>,
+    pub balance_transaction: String,
+    pub reversals: Vec<Reversal>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reversal {
+    pub id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub created: i64,
+    pub transfer: String,
+    pub metadata: BTreeMap<String, String>,
+    pub balance_transaction: String,
+    pub destination_payment_refund: String,
+}
+
+/// A stored event: the exact JSON that is delivered and returned by `GET /v1/events/{id}`.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub id: String,
+    pub kind: String,
+    pub account: Option<String>,
+    pub body: serde_json::Value,
+}
+
+/// Every object of the server. Lists keep creation order (Stripe lists newest first).
+#[derive(Debug, Default)]
+pub struct Store {
+    pub accounts: BTreeMap<String, Account>,
+    pub links: HashMap<String, Link>,
+    pub balances: HashMap<String, Balance>,
+    pub payment_intents: HashMap<String, PaymentIntent>,
+    pub charges: HashMap<String, Charge>,
+    pub refunds: HashMap<String, Refund>,
+    /// In creation order.
+    pub transfers: Vec<Transfer>,
+    pub events: HashMap<String, Event>,
+    pub event_order: Vec<String>,
+}
+
+impl Store {
+    pub fn balance_mut(&mut self, owner: &str, currency: &str) -> &mut Funds {
+        self.balances
+            .entry(owner.to_owned())
+            .or_default()
+            .entry(currency.to_owned())
+            .or_default()
+    }
+    pub fn transfer_mut(&mut self, id: &str) -> Option<&mut Transfer> {
+        self.transfers.iter_mut().find(|t| t.id == id)
+    }
+}
+
+/// Shared state behind every handler.
+pub struct AppState {
+    /// Base URL with a trailing slash, e.g. `http://127.0.0.1:4242/`.
+    pub base_url: String,
+    pub config: Config,
+    pub clock: Clock,
+    pub store: Mutex<Store>,
+    pub idempotency: Idempotency,
+    pub faults: Faults,
+    pub recorder: Recorder,
+    pub webhooks: Arc<Deliverer>,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    /// Locks the store; a poisoned lock (a panicking handler) is recovered because the data is
+    /// test state and later requests should still be answered.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_look_like_stripe_ids() {
+        let id = new_id("acct");
+        assert!(id.starts_with("acct_"));
+        assert_eq!(id.len(), 5 + 24);
+        assert_ne!(new_id("tr"), new_id("tr"));
+    }
+
+    #[test]
+    fn clock_advances() {
+        let c = Clock::default();
+        let before = c.now();
+        c.advance(86_400);
+        assert!(c.now() >= before + 86_400);
+        c.reset();
+        assert_eq!(c.offset(), 0);
+    }
+}
