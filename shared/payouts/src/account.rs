@@ -80,3 +80,73 @@ impl SellerAccount {
         self.flags.status()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags(details: bool, charges: bool, payouts: bool, transfers: bool) -> AccountFlags {
+        AccountFlags {
+            details_submitted: details,
+            charges_enabled: charges,
+            payouts_enabled: payouts,
+            transfers_active: transfers,
+            ..AccountFlags::default()
+        }
+    }
+
+    #[test]
+    fn status_for_every_flag_combination() {
+        for bits in 0..16u8 {
+            let f = flags(bits & 1 != 0, bits & 2 != 0, bits & 4 != 0, bits & 8 != 0);
+            let expected = match (f.payouts_enabled && f.transfers_active, f.details_submitted) {
+                (true, _) => OnboardingStatus::Complete,
+                (false, true) => OnboardingStatus::Restricted,
+                (false, false) => OnboardingStatus::Pending,
+            };
+            assert_eq!(f.status(), expected, "{bits:04b}");
+            assert_eq!(
+                f.can_receive_transfers(),
+                expected == OnboardingStatus::Complete
+            );
+        }
+    }
+
+    #[test]
+    fn a_typical_onboarding_goes_pending_restricted_complete_and_back() {
+        let mut a = SellerAccount::new("usr_a".into(), "acct_1".into(), 10);
+        assert_eq!(
+            (a.status(), a.onboarding_completed),
+            (OnboardingStatus::Pending, false)
+        );
+        assert_eq!((a.created_at, a.updated_at), (10, 10));
+        a.flags = flags(true, false, false, false);
+        assert_eq!(a.status(), OnboardingStatus::Restricted);
+        a.flags = flags(true, true, true, true);
+        assert_eq!(a.status(), OnboardingStatus::Complete);
+        // Stripe can disable payouts again (new requirements): the seller is restricted again.
+        a.flags.payouts_enabled = false;
+        a.flags.disabled_reason = Some("requirements.past_due".into());
+        assert_eq!(a.status(), OnboardingStatus::Restricted);
+        // Payouts alone are not enough: the platform must be able to transfer to the account.
+        assert_eq!(
+            flags(true, true, true, false).status(),
+            OnboardingStatus::Restricted
+        );
+    }
+
+    #[test]
+    fn statuses_serialize_in_snake_case() {
+        for (status, name) in [
+            (OnboardingStatus::NotStarted, "not_started"),
+            (OnboardingStatus::Pending, "pending"),
+            (OnboardingStatus::Restricted, "restricted"),
+            (OnboardingStatus::Complete, "complete"),
+        ] {
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::json!(name)
+            );
+        }
+    }
+}

@@ -1,19 +1,42 @@
 //! Deterministic Stripe idempotency keys: the same logical operation always sends the same key,
 //! so a retry (ours or Stripe's webhook redelivery) can never create a second object.
-//! Stripe keys are at most 255 characters; ids are bounded well below that by [`crate::plan`].
+//!
+//! Parts are joined with `:`, a character ids cannot contain ([`crate::plan::is_valid_id`]
+//! allows `[A-Za-z0-9_-]`), so two different (order, seller) pairs can never produce one key
+//! (with `-` as the separator, order `a-b` + seller `c` and order `a` + seller `b-c` collided).
+//! Stripe keys are at most 255 characters: with ids of at most 64 characters the longest key
+//! here is 9 + 64 + 1 + 64 + 1 + 20 = 159, 171 with a round suffix. User ids from elsewhere (the
+//! JWT `sub`) must pass [`crate::plan::is_valid_id`] before they go into [`account_key`].
 
 /// Creating the seller's Express account: concurrent first calls by one seller share one account.
 pub fn account_key(user_id: &str) -> String {
-    format!("veza-acct-{user_id}")
+    format!("veza-acct:{user_id}")
 }
 
 /// The one transfer of a seller's share of an order (also used when a held share is released).
 pub fn transfer_key(order_id: &str, seller: &str) -> String {
-    format!("veza-tr-{order_id}-{seller}")
+    format!("veza-tr:{order_id}:{seller}")
 }
 
-/// A reversal that brings a seller's reversed total for an order to `cumulative_target`:
-/// a redelivered refund event computes the same target, hence the same key.
-pub fn reversal_key(order_id: &str, seller: &str, cumulative_target: i64) -> String {
-    format!("veza-trr-{order_id}-{seller}-{cumulative_target}")
+/// One reversal of a seller's transfer for an order. `step` tells the share's reversals apart and
+/// must be computed identically by every delivery of the same refund step: the webhook uses the
+/// share's refunded total *before* the reversal (its base), so a redelivery sends the same key,
+/// and a different amount from the same base is refused by Stripe (`idempotency_error`) instead
+/// of reversing twice.
+pub fn reversal_key(order_id: &str, seller: &str, step: i64) -> String {
+    format!("veza-trr:{order_id}:{seller}:{step}")
 }
+
+/// `key` for retry round `round` (after Stripe refused the request under the previous key, which it
+/// keeps answering for 24 h): round 0 is `key` itself, later rounds append `:r<round>`. The `:`
+/// keeps rounds from colliding with other ids (a `-r1` suffix would equal seller `s-r1`'s key).
+pub fn with_round(key: &str, round: u32) -> String {
+    if round == 0 {
+        key.to_string()
+    } else {
+        format!("{key}:r{round}")
+    }
+}
+
+#[cfg(test)]
+mod tests;

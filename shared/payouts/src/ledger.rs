@@ -4,12 +4,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Currency, UserId};
 
+mod payment;
+pub mod transitions;
+
+pub use transitions::{ShareDecision, TransitionError, decide_share};
+
 /// Whether a succeeded payment was accepted for payout or rejected (malformed metadata).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PaymentStatus {
     Accepted,
-    Rejected { reason: String },
+    /// `reason` is the stable [`crate::RejectReason::code`]; `detail` its human-readable text.
+    Rejected {
+        reason: String,
+        #[serde(default)]
+        detail: String,
+    },
 }
 
 /// One record per paid order. Written once (conditional put on the order id).
@@ -33,8 +43,10 @@ pub struct PaymentRecord {
 
 /// Where a seller's share of an order is.
 ///
-/// `Pending -> Transferred`, `Held -> Transferred` (released), `Held -> Void` (fully refunded
-/// before it was ever paid). No other transition exists.
+/// `Pending -> Transferred`, `Held -> Pending -> Transferred` (released), `Pending -> Held`
+/// (Stripe refused the destination), `Held -> Void` (fully refunded before it was ever paid).
+/// A share with nothing owed (net 0) starts `Void`. No other transition exists: see
+/// [`transitions`] for the functions that make them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
@@ -44,7 +56,7 @@ pub enum ShareState {
     Held,
     /// A Stripe transfer exists for it.
     Transferred,
-    /// Held and then fully refunded: nothing is owed any more.
+    /// Nothing is owed any more: held and then fully refunded, or a net of 0.
     Void,
 }
 
@@ -97,3 +109,8 @@ impl LedgerShare {
         self.net - self.refunded
     }
 }
+
+#[cfg(test)]
+mod payment_tests;
+#[cfg(test)]
+mod tests;

@@ -10,9 +10,14 @@ pub mod money;
 pub mod plan;
 pub mod ports;
 pub mod refund;
+#[cfg(test)]
+mod testkit;
 
 pub use account::{AccountFlags, OnboardingStatus, SellerAccount};
-pub use ledger::{LedgerShare, PaymentRecord, PaymentStatus, ShareState};
+pub use ledger::{
+    LedgerShare, PaymentRecord, PaymentStatus, ShareDecision, ShareState, TransitionError,
+    decide_share,
+};
 pub use money::{Currency, Money};
 pub use plan::{PaymentFacts, PayoutPlan, RejectReason, Share};
 

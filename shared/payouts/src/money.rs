@@ -60,3 +60,42 @@ impl Money {
         Money { amount, currency }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_supported_currencies_case_insensitively() {
+        for code in SUPPORTED {
+            assert_eq!(Currency::parse(code).unwrap().as_str(), *code);
+            assert_eq!(
+                Currency::parse(&code.to_uppercase()).unwrap().as_str(),
+                *code
+            );
+        }
+        assert_eq!(Currency::parse(" Eur\n").unwrap().to_string(), "eur");
+    }
+
+    #[test]
+    fn rejects_anything_else() {
+        for code in ["", "xyz", "us", "usdd", "u s d", "€", "ＵＳＤ"] {
+            assert_eq!(Currency::parse(code), None, "{code}");
+        }
+    }
+
+    #[test]
+    fn serde_round_trips_and_refuses_unsupported() {
+        let m = Money::new(1234, Currency::parse("gbp").unwrap());
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json, serde_json::json!({"amount": 1234, "currency": "gbp"}));
+        assert_eq!(serde_json::from_value::<Money>(json).unwrap(), m);
+        assert!(serde_json::from_str::<Currency>(r#""xyz""#).is_err());
+        assert_eq!(
+            serde_json::from_str::<Currency>(r#""USD""#)
+                .unwrap()
+                .as_str(),
+            "usd"
+        );
+    }
+}

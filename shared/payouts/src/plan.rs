@@ -92,11 +92,17 @@ impl RejectReason {
     }
 }
 
-/// The platform's fee on `gross` minor units at `bps` basis points, rounded half up.
+/// The fee can never exceed the share: 10 000 bps = 100 %.
+pub const MAX_FEE_BPS: u32 = 10_000;
+
+/// The platform's fee on `gross` (>= 0) minor units at `bps` basis points, rounded half up.
+/// `bps` above [`MAX_FEE_BPS`] is treated as 100 % (settings reject it; this keeps `net >= 0`
+/// even if a caller does not), so `0 <= fee <= gross` always.
 pub fn platform_fee(gross: i64, bps: u32) -> i64 {
-    // i128: gross * 10_000 cannot overflow.
+    let bps = bps.min(MAX_FEE_BPS);
+    // i128: gross * 10_000 cannot overflow; the result is <= gross, so it fits back in i64.
     let fee = (i128::from(gross) * i128::from(bps) + 5_000) / 10_000;
-    fee as i64
+    i64::try_from(fee).unwrap_or(gross)
 }
 
 /// A valid order or user id: what we are willing to put in keys and Stripe metadata.
@@ -128,7 +134,9 @@ pub fn plan_payout(facts: &PaymentFacts, fee_bps: u32) -> Result<PayoutPlan, Rej
         .filter(|s| !s.is_empty())
         .ok_or(RejectReason::MissingShares)?;
     let shares = parse_shares(raw, fee_bps)?;
-    let total = shares.iter().try_fold(0i64, |acc, s| acc.checked_add(s.gross));
+    let total = shares
+        .iter()
+        .try_fold(0i64, |acc, s| acc.checked_add(s.gross));
     match total {
         Some(total) if total <= facts.amount_received => {}
         total => {
@@ -181,3 +189,8 @@ fn parse_shares(raw: &str, fee_bps: u32) -> Result<Vec<Share>, RejectReason> {
     }
     Ok(shares)
 }
+
+#[cfg(test)]
+mod fee_tests;
+#[cfg(test)]
+mod tests;

@@ -50,7 +50,8 @@ pub trait Ledger: Send + Sync {
     /// Creates the payment record (and its charge index) unless it exists; `true` if created.
     async fn insert_payment(&self, payment: &PaymentRecord) -> Result<bool, StoreError>;
     async fn payment(&self, order_id: &str) -> Result<Option<PaymentRecord>, StoreError>;
-    async fn payment_by_charge(&self, charge_id: &str) -> Result<Option<PaymentRecord>, StoreError>;
+    async fn payment_by_charge(&self, charge_id: &str)
+    -> Result<Option<PaymentRecord>, StoreError>;
     /// Compare-and-set on `version` (the stored version must equal `payment.version - 1`).
     async fn replace_payment(&self, payment: &PaymentRecord) -> Result<bool, StoreError>;
 
@@ -69,8 +70,12 @@ pub trait Ledger: Send + Sync {
 pub trait EventLog: Send + Sync {
     async fn is_processed(&self, event_id: &str) -> Result<bool, StoreError>;
     /// Marks the event done; `false` if it already was.
-    async fn mark_processed(&self, event_id: &str, event_type: &str, now: i64)
-    -> Result<bool, StoreError>;
+    async fn mark_processed(
+        &self,
+        event_id: &str,
+        event_type: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// A balance as Stripe reported it, per currency.
@@ -91,12 +96,20 @@ pub struct CachedBalance {
 #[async_trait]
 pub trait BalanceCache: Send + Sync {
     async fn get(&self, user_id: &str) -> Result<Option<CachedBalance>, StoreError>;
-    async fn put(&self, user_id: &str, cached: &CachedBalance, expires_at: i64)
-    -> Result<(), StoreError>;
+    async fn put(
+        &self,
+        user_id: &str,
+        cached: &CachedBalance,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
     /// Claims the right to refresh `user_id`'s balance until `until` (unix seconds);
     /// `false` if another caller holds an unexpired claim (so concurrent misses don't stampede).
-    async fn try_claim_refresh(&self, user_id: &str, now: i64, until: i64)
-    -> Result<bool, StoreError>;
+    async fn try_claim_refresh(
+        &self,
+        user_id: &str,
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Why a Stripe call failed, as the functions need to know it.
@@ -104,7 +117,10 @@ pub trait BalanceCache: Send + Sync {
 pub enum GatewayError {
     /// 429, 5xx, timeout, connection failure: retry later.
     #[error("stripe unavailable: {cause}")]
-    Unavailable { retry_after: Option<u64>, cause: String },
+    Unavailable {
+        retry_after: Option<u64>,
+        cause: String,
+    },
     /// Stripe refused the request (4xx with a code, e.g. `balance_insufficient`): retrying won't help.
     #[error("stripe refused: {code}: {message}")]
     Refused { code: String, message: String },
@@ -136,7 +152,8 @@ pub trait ConnectAccounts: Send + Sync {
         account: &NewExpressAccount,
         idempotency_key: &str,
     ) -> Result<String, GatewayError>;
-    async fn retrieve_account(&self, stripe_account_id: &str) -> Result<AccountFlags, GatewayError>;
+    async fn retrieve_account(&self, stripe_account_id: &str)
+    -> Result<AccountFlags, GatewayError>;
     async fn create_account_link(
         &self,
         stripe_account_id: &str,
@@ -167,6 +184,9 @@ pub struct TransferRequest {
 pub struct TransferRef {
     pub id: String,
     pub amount: i64,
+    /// Stripe's `amount_reversed` so far: the truth to reconcile the ledger with when a
+    /// reversal's ledger write was lost and its idempotency key may have expired.
+    pub reversed: i64,
 }
 
 /// Money movement: transfers to sellers and their reversals.
@@ -184,6 +204,8 @@ pub trait Transfers: Send + Sync {
         transfer_group: &str,
         destination: &str,
     ) -> Result<Option<TransferRef>, GatewayError>;
+    /// The transfer as Stripe has it now (amount, and how much of it is reversed).
+    async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, GatewayError>;
     /// Returns the reversal id.
     async fn create_reversal(
         &self,

@@ -30,11 +30,19 @@ pub enum RefundAction {
     SettleFirst,
     /// The share is held: withhold `amount` more, bringing `refunded` to `target`
     /// (`void` when nothing is left to pay).
-    Withhold { amount: i64, target: i64, void: bool },
+    Withhold {
+        amount: i64,
+        target: i64,
+        void: bool,
+    },
 }
 
 /// Decides how a refund with cumulative `amount_refunded` applies to `share`.
-pub fn refund_action(share: &LedgerShare, amount_received: i64, amount_refunded: i64) -> RefundAction {
+pub fn refund_action(
+    share: &LedgerShare,
+    amount_received: i64,
+    amount_refunded: i64,
+) -> RefundAction {
     let target = refund_claim(share.net, amount_received, amount_refunded);
     let amount = target - share.refunded;
     if amount <= 0 {
@@ -51,3 +59,8 @@ pub fn refund_action(share: &LedgerShare, amount_received: i64, amount_refunded:
         ShareState::Void => RefundAction::Nothing,
     }
 }
+
+#[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+use super::*;
+use crate::plan::{PaymentFacts, PayoutPlan, RejectReason};
+
+const T0: i64 = 1_700_000_000;
+
+fn plan() -> PayoutPlan {
+    PayoutPlan {
+        order_id: "ord_1".into(),
+        payment_intent_id: "pi_1".into(),
+        charge_id: "ch_1".into(),
+        currency: Currency::parse("eur").unwrap(),
+        amount_received: 1000,
+        shares: vec![],
+    }
+}
+
+#[test]
+fn accepted_record() {
+    let r = PaymentRecord::accepted(&plan(), T0);
+    assert_eq!(r.status, PaymentStatus::Accepted);
+    assert_eq!(
+        (r.order_id.as_str(), r.payment_intent_id.as_str()),
+        ("ord_1", "pi_1")
+    );
+    assert_eq!(
+        (r.charge_id.as_deref(), r.currency.as_str()),
+        (Some("ch_1"), "eur")
+    );
+    assert_eq!(
+        (r.amount_received, r.refunded_applied, r.version),
+        (1000, 0, 1)
+    );
+    assert_eq!((r.created_at, r.updated_at), (T0, T0));
+}
+
+#[test]
+fn rejected_record_keeps_code_and_detail() {
+    let facts = PaymentFacts {
+        payment_intent_id: "pi_9".into(),
+        charge_id: None,
+        amount_received: 10,
+        currency: "xyz".into(),
+        metadata: Default::default(),
+    };
+    let reason = RejectReason::UnknownCurrency("xyz".into());
+    let r = PaymentRecord::rejected("pi_9", &facts, &reason, T0);
+    assert_eq!(
+        r.status,
+        PaymentStatus::Rejected {
+            reason: "unknown_currency".into(),
+            detail: reason.to_string()
+        }
+    );
+    assert_eq!((r.currency.as_str(), r.version), ("xyz", 1));
+    assert_eq!(r.apply_refund(5, T0), Err(TransitionError::PaymentRejected));
+}
+
+#[test]
+fn refunds_apply_cumulatively_and_only_forward() {
+    let r = PaymentRecord::accepted(&plan(), T0);
+    let r1 = r.apply_refund(300, T0 + 1).unwrap();
+    assert_eq!(
+        (r1.refunded_applied, r1.version, r1.updated_at),
+        (300, 2, T0 + 1)
+    );
+    // Redelivery and out-of-order smaller totals do not advance.
+    for stale in [300, 299, 0, -5] {
+        assert_eq!(
+            r1.apply_refund(stale, T0 + 2),
+            Err(TransitionError::RefundNotAdvancing {
+                amount_refunded: stale,
+                applied: 300
+            })
+        );
+    }
+    // More than received is clamped to received.
+    let full = r1.apply_refund(5000, T0 + 3).unwrap();
+    assert_eq!(full.refunded_applied, 1000);
+    assert!(full.apply_refund(1000, T0 + 4).is_err());
+}
+
+#[test]
+fn statuses_serialize_with_a_tag_and_old_rejections_still_read() {
+    let s = PaymentStatus::Rejected {
+        reason: "missing_charge".into(),
+        detail: "d".into(),
+    };
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"status": "rejected", "reason": "missing_charge", "detail": "d"})
+    );
+    let old: PaymentStatus = serde_json::from_str(r#"{"status":"rejected","reason":"x"}"#).unwrap();
+    assert_eq!(
+        old,
+        PaymentStatus::Rejected {
+            reason: "x".into(),
+            detail: String::new()
+        }
+    );
+    let ok: PaymentStatus = serde_json::from_str(r#"{"status":"accepted"}"#).unwrap();
+    assert_eq!(ok, PaymentStatus::Accepted);
+}
+
+#[test]
+fn share_states_serialize_as_their_names() {
+    for state in [
+        ShareState::Pending,
+        ShareState::Held,
+        ShareState::Transferred,
+        ShareState::Void,
+    ] {
+        assert_eq!(
+            serde_json::to_value(state).unwrap(),
+            serde_json::json!(state.as_str())
+        );
+    }
+}
