@@ -1,1 +1,113 @@
-//! stub
+//! `GET /api/v1/sell/balance`: the seller's Stripe balance, per currency, in minor units.
+//!
+//! The seller is always the token's `sub` (nothing in the path or query names one), so a token
+//! can only ever reach its own account. Answers (all 200):
+//! - no Stripe account: `{"status":"not_started","available":[],"pending":[]}`;
+//! - onboarding not complete: `{"status":"pending"|"restricted","available":[],"pending":[]}`
+//!   (the page shows "set up payouts");
+//! - complete: `{"status":"complete","available":[{amount,currency}...],"pending":[...],
+//!   "as_of":<unix>,"stale":false}`, from the cache (see [`cache`]) or Stripe; `stale: true`
+//!   with the cached `as_of` when Stripe is unavailable and a previous value exists.
+//!
+//! Stripe unavailable with nothing cached: 503 `upstream_unavailable`, `retryable: true`,
+//! `Retry-After`.
+
+pub mod cache;
+
+use std::sync::Arc;
+
+use http::{Method, StatusCode};
+use interceptors::{ApiError, Body, Category, Ctx, Interceptors, Request, Response, Route};
+use payouts::ports::{BalanceCache, Balances, SellerAccounts};
+use payouts::{Money, OnboardingStatus};
+use serde::Serialize;
+
+pub use cache::CachePolicy;
+
+/// The route, as API Gateway and the metrics name it.
+pub const ROUTE: Route = Route::seller("/api/v1/sell/balance");
+/// The `Function` metric dimension.
+pub const FUNCTION: &str = "balance";
+
+/// Everything the handler needs; built once per cold start (tests build it by hand).
+pub struct Deps {
+    pub accounts: Arc<dyn SellerAccounts>,
+    pub cache: Arc<dyn BalanceCache>,
+    pub balances: Arc<dyn Balances>,
+    pub policy: CachePolicy,
+    pub interceptors: Interceptors,
+}
+
+/// The response body.
+#[derive(Debug, Serialize)]
+pub struct BalanceBody {
+    pub status: OnboardingStatus,
+    /// One entry per currency Stripe reports (never just the first).
+    pub available: Vec<Money>,
+    pub pending: Vec<Money>,
+    /// When the figures were read from Stripe (unix seconds); absent without a balance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<i64>,
+    /// True when Stripe could not be reached and `as_of` is older than the cache TTL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale: Option<bool>,
+}
+
+impl BalanceBody {
+    fn without_balance(status: OnboardingStatus) -> BalanceBody {
+        BalanceBody {
+            status,
+            available: Vec::new(),
+            pending: Vec::new(),
+            as_of: None,
+            stale: None,
+        }
+    }
+}
+
+/// Serves one request through the interceptor facade (auth: seller token).
+pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
+    deps.interceptors
+        .handle(ROUTE, req, |ctx, req| balance(deps, ctx, req))
+        .await
+}
+
+async fn balance(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
+    if req.method() != Method::GET {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Category::Validation,
+            "Use GET.",
+        ));
+    }
+    let user_id = &ctx.seller()?.user_id;
+    let account = deps
+        .accounts
+        .find_by_user(user_id)
+        .await
+        .map_err(onboarding::problem::store)?;
+    let body = match account {
+        None => BalanceBody::without_balance(OnboardingStatus::NotStarted),
+        Some(a) if a.status() != OnboardingStatus::Complete => {
+            BalanceBody::without_balance(a.status())
+        }
+        Some(a) => {
+            let reader = cache::Reader {
+                cache: deps.cache.as_ref(),
+                balances: deps.balances.as_ref(),
+                policy: deps.policy,
+                metrics: ctx.metrics(),
+            };
+            let served = reader.read(user_id, &a.stripe_account_id).await?;
+            BalanceBody {
+                status: OnboardingStatus::Complete,
+                available: served.cached.balance.available,
+                pending: served.cached.balance.pending,
+                as_of: Some(served.cached.fetched_at),
+                stale: Some(served.stale),
+            }
+        }
+    };
+    interceptors::response::json(StatusCode::OK, &body)
+}

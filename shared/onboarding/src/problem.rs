@@ -1,0 +1,143 @@
+//! Port errors → the one HTTP error type ([`ApiError`]). Internal causes ride along as the
+//! error's source (logged with the request id, never rendered).
+//!
+//! Stripe or DynamoDB being unavailable (429, 5xx, timeout) is the caller's cue to retry:
+//! 503 `upstream_unavailable`, `retryable: true`, `Retry-After`. It is 503 and not 429 even when
+//! Stripe rate-limited us: the limit is the platform's, not this caller's, and the port does not
+//! say which it was (see the report on `GatewayError::Unavailable`).
+
+use interceptors::ApiError;
+use payouts::ports::{GatewayError, StoreError};
+
+use crate::FlowError;
+
+/// `Retry-After` when Stripe did not say (it rarely does): long enough to let a blip pass.
+pub const DEFAULT_RETRY_AFTER_SECS: u32 = 2;
+/// Upper bound on a `Retry-After` we pass on (a browser should not be told to wait an hour).
+const MAX_RETRY_AFTER_SECS: u64 = 60;
+
+/// A Stripe failure as an HTTP error.
+pub fn gateway(err: GatewayError) -> ApiError {
+    match err {
+        GatewayError::Unavailable { retry_after, .. } => {
+            let secs = retry_after.map_or(DEFAULT_RETRY_AFTER_SECS, |s| {
+                u32::try_from(s.clamp(1, MAX_RETRY_AFTER_SECS)).unwrap_or(DEFAULT_RETRY_AFTER_SECS)
+            });
+            ApiError::upstream_unavailable(secs).with_source(err)
+        }
+        GatewayError::NotFound => ApiError::upstream(
+            "stripe_account_missing",
+            "Stripe does not know this seller's connected account; contact support.",
+        )
+        .with_source(err),
+        GatewayError::Refused { .. } => ApiError::upstream(
+            "stripe_refused",
+            "Stripe refused the request; contact support if this persists.",
+        )
+        .with_source(err),
+    }
+}
+
+/// A DynamoDB failure as an HTTP error.
+pub fn store(err: StoreError) -> ApiError {
+    match err {
+        StoreError::Unavailable(_) => {
+            ApiError::upstream_unavailable(DEFAULT_RETRY_AFTER_SECS).with_source(err)
+        }
+        StoreError::Conflict { .. } | StoreError::Corrupt(_) => ApiError::internal(err),
+    }
+}
+
+/// An onboarding step's failure as an HTTP error.
+pub fn flow(err: FlowError) -> ApiError {
+    match err {
+        FlowError::Store(e) => store(e),
+        FlowError::Stripe(e) => gateway(e),
+        FlowError::StripeAccountTaken => ApiError::conflict(
+            "stripe_account_taken",
+            "The Stripe account for this seller is already linked to another user; contact support.",
+        )
+        .with_source(err),
+        FlowError::AccountVanished => ApiError::upstream_unavailable(DEFAULT_RETRY_AFTER_SECS)
+            .with_source(err),
+        FlowError::Signing(_) => ApiError::internal(err),
+        FlowError::BadLink => {
+            ApiError::upstream("stripe_bad_link", "Stripe returned an unusable onboarding link.")
+                .with_source(err)
+        }
+    }
+}
+
+impl From<FlowError> for ApiError {
+    fn from(err: FlowError) -> ApiError {
+        flow(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unavailable_is_retryable_503_with_bounded_retry_after() {
+        let e = gateway(GatewayError::Unavailable {
+            retry_after: None,
+            cause: "429 rate_limit".into(),
+        });
+        assert_eq!(
+            (e.status().as_u16(), e.code(), e.retryable()),
+            (503, "upstream_unavailable", true)
+        );
+        assert_eq!(e.retry_after(), Some(DEFAULT_RETRY_AFTER_SECS));
+        let e = gateway(GatewayError::Unavailable {
+            retry_after: Some(7200),
+            cause: String::new(),
+        });
+        assert_eq!(e.retry_after(), Some(60));
+        let e = gateway(GatewayError::Unavailable {
+            retry_after: Some(0),
+            cause: String::new(),
+        });
+        assert_eq!(e.retry_after(), Some(1));
+    }
+
+    #[test]
+    fn refusals_are_not_retryable_and_hide_stripe_messages() {
+        let e = gateway(GatewayError::Refused {
+            code: "x".into(),
+            message: "secret detail".into(),
+        });
+        assert_eq!(
+            (e.status().as_u16(), e.code(), e.retryable()),
+            (502, "stripe_refused", false)
+        );
+        assert!(!e.detail().contains("secret"));
+        assert_eq!(
+            gateway(GatewayError::NotFound).code(),
+            "stripe_account_missing"
+        );
+    }
+
+    #[test]
+    fn store_and_flow_errors() {
+        assert_eq!(
+            store(StoreError::Unavailable("x".into())).status().as_u16(),
+            503
+        );
+        assert_eq!(
+            store(StoreError::Corrupt("x".into())).status().as_u16(),
+            500
+        );
+        assert_eq!(
+            ApiError::from(FlowError::StripeAccountTaken)
+                .status()
+                .as_u16(),
+            409
+        );
+        assert_eq!(
+            ApiError::from(FlowError::AccountVanished).status().as_u16(),
+            503
+        );
+        assert_eq!(ApiError::from(FlowError::BadLink).code(), "stripe_bad_link");
+    }
+}
