@@ -1,0 +1,306 @@
+//! Stand-in traffic: EMF lines shaped like the functions' records, covering every metric and
+//! dimension set of docs/METRICS.md.
+//!
+//! The proof's entry point takes any EMF lines; this generator is what it is fed until the lead
+//! captures the lines the real functions print while the local stack serves real requests.
+
+use crate::catalogue::NAMESPACE;
+use serde_json::{Map, Value, json};
+
+/// One EMF record: one directive, the given dimension sets, metrics and root members.
+fn record(
+    ts: i64,
+    sets: &[&[&str]],
+    members: &[(&str, &str)],
+    metrics: &[(&str, &str, f64)],
+    props: &[(&str, &str)],
+) -> String {
+    let mut root = Map::new();
+    let definitions: Vec<Value> = metrics
+        .iter()
+        .map(|(name, unit, _)| json!({"Name": name, "Unit": unit}))
+        .collect();
+    root.insert(
+        "_aws".into(),
+        json!({"Timestamp": ts, "CloudWatchMetrics": [{"Namespace": NAMESPACE, "Dimensions": sets, "Metrics": definitions}]}),
+    );
+    for (k, v) in members.iter().chain(props) {
+        root.insert(k.to_string(), json!(v));
+    }
+    for (name, _, value) in metrics {
+        root.insert(name.to_string(), json!(value));
+    }
+    Value::Object(root).to_string()
+}
+
+/// The interceptor's per-request record: both dimension sets, one record per request.
+fn request(
+    ts: i64,
+    function: &str,
+    method: &str,
+    route: &str,
+    status: u16,
+    latency_ms: f64,
+    n: usize,
+) -> String {
+    let status_text = status.to_string();
+    let request_id = format!("req-{function}-{n}");
+    record(
+        ts,
+        &[&["Function", "Method", "Route", "Status"], &["Function"]],
+        &[
+            ("Function", function),
+            ("Method", method),
+            ("Route", route),
+            ("Status", &status_text),
+        ],
+        &[
+            ("Requests", "Count", 1.0),
+            ("Latency", "Milliseconds", latency_ms),
+            ("Errors", "Count", if status >= 500 { 1.0 } else { 0.0 }),
+            (
+                "ClientErrors",
+                "Count",
+                if (400..500).contains(&status) {
+                    1.0
+                } else {
+                    0.0
+                },
+            ),
+        ],
+        &[("request_id", &request_id)],
+    )
+}
+
+/// A business record with one dimension set of `Function` plus `dims`.
+fn business(
+    ts: i64,
+    function: &str,
+    dims: &[(&str, &str)],
+    metrics: &[(&str, &str, f64)],
+    props: &[(&str, &str)],
+) -> String {
+    let mut set = vec!["Function"];
+    set.extend(dims.iter().map(|(k, _)| *k));
+    let mut members = vec![("Function", function)];
+    members.extend_from_slice(dims);
+    record(ts, &[&set], &members, metrics, props)
+}
+
+/// Requests per route: (function, method, route template, statuses).
+const TRAFFIC: &[(&str, &str, &str, &[u16])] = &[
+    (
+        "onboard",
+        "POST",
+        "/api/v1/sell/connect/onboard",
+        &[200, 200, 200, 200, 200, 401, 500],
+    ),
+    (
+        "callback",
+        "GET",
+        "/api/v1/sell/connect/callback",
+        &[200, 200, 200, 400],
+    ),
+    (
+        "balance",
+        "GET",
+        "/api/v1/sell/balance",
+        &[200, 200, 200, 200, 200, 200, 200, 200, 401, 502],
+    ),
+    (
+        "webhook",
+        "POST",
+        "/api/v1/webhooks/stripe",
+        &[200, 200, 200, 200, 200, 200, 400, 500],
+    ),
+    (
+        "webhook",
+        "POST",
+        "/api/v1/webhooks/stripe/connect",
+        &[200, 200, 200],
+    ),
+];
+
+/// EMF lines for one burst of traffic at `now_ms`, covering every catalogued metric.
+pub fn emf_lines(now_ms: i64) -> Vec<String> {
+    let ts = now_ms;
+    let mut lines = Vec::new();
+    for function in ["onboard", "callback", "balance", "webhook"] {
+        lines.push(business(
+            ts,
+            function,
+            &[],
+            &[("ColdStarts", "Count", 1.0)],
+            &[],
+        ));
+    }
+    let mut n = 0;
+    for (function, method, route, statuses) in TRAFFIC {
+        for status in *statuses {
+            n += 1;
+            // A spread of handler times so p95, p99, average and maximum differ.
+            let latency = 2.0 + (n * 37 % 50) as f64 + if *status >= 500 { 120.0 } else { 0.0 };
+            lines.push(request(ts, function, method, route, *status, latency, n));
+        }
+    }
+    let eur = [("Currency", "eur")];
+    let usd = [("Currency", "usd")];
+    let order = [("order_id", "ord_123"), ("event_id", "evt_1")];
+    lines.extend([
+        business(
+            ts,
+            "onboard",
+            &[],
+            &[("OnboardingsStarted", "Count", 1.0)],
+            &[("user_id", "usr_1")],
+        ),
+        business(
+            ts,
+            "onboard",
+            &[],
+            &[("OnboardingsStarted", "Count", 1.0)],
+            &[("user_id", "usr_2")],
+        ),
+        business(
+            ts,
+            "callback",
+            &[],
+            &[("OnboardingsCompleted", "Count", 1.0)],
+            &[("user_id", "usr_1")],
+        ),
+        business(
+            ts,
+            "webhook",
+            &[],
+            &[("OnboardingsCompleted", "Count", 1.0)],
+            &[("event_id", "evt_0")],
+        ),
+        business(ts, "webhook", &eur, &[("OrdersPaid", "Count", 1.0)], &order),
+        business(
+            ts,
+            "webhook",
+            &usd,
+            &[("OrdersPaid", "Count", 1.0)],
+            &[("order_id", "ord_124")],
+        ),
+        business(
+            ts,
+            "webhook",
+            &[("Reason", "unknown_seller")],
+            &[("PaymentsRejected", "Count", 1.0)],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &eur,
+            &[
+                ("TransfersCreated", "Count", 1.0),
+                ("TransferredAmount", "None", 4_500.0),
+            ],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &usd,
+            &[
+                ("TransfersCreated", "Count", 1.0),
+                ("TransferredAmount", "None", 1_999.0),
+            ],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &[("Reason", "insufficient_funds")],
+            &[("TransfersFailed", "Count", 1.0)],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &eur,
+            &[
+                ("SharesHeld", "Count", 1.0),
+                ("HeldAmount", "None", 2_500.0),
+            ],
+            &order,
+        ),
+        business(
+            ts,
+            "callback",
+            &eur,
+            &[("SharesReleased", "Count", 1.0)],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &eur,
+            &[
+                ("Refunds", "Count", 1.0),
+                ("RefundedAmount", "None", 1_000.0),
+            ],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &eur,
+            &[
+                ("ReversalsCreated", "Count", 1.0),
+                ("ReversedAmount", "None", 900.0),
+            ],
+            &order,
+        ),
+        business(
+            ts,
+            "webhook",
+            &[("Reason", "amount_exceeds_received")],
+            &[("ReversalsFailed", "Count", 1.0)],
+            &order,
+        ),
+        business(
+            ts,
+            "balance",
+            &[],
+            &[("BalanceCacheHits", "Count", 1.0)],
+            &[("user_id", "usr_1")],
+        ),
+        business(
+            ts,
+            "balance",
+            &[],
+            &[("BalanceCacheHits", "Count", 1.0)],
+            &[("user_id", "usr_1")],
+        ),
+        business(
+            ts,
+            "balance",
+            &[],
+            &[("BalanceCacheMisses", "Count", 1.0)],
+            &[("user_id", "usr_2")],
+        ),
+    ]);
+    let outcomes = [
+        ("payment_intent.succeeded", "processed"),
+        ("payment_intent.succeeded", "duplicate"),
+        ("payment_intent.succeeded", "rejected"),
+        ("charge.refunded", "processed"),
+        ("charge.refunded", "failed"),
+        ("account.updated", "processed"),
+        ("customer.created", "ignored"),
+    ];
+    for (event_type, outcome) in outcomes {
+        let dims = [("EventType", event_type), ("Outcome", outcome)];
+        lines.push(business(
+            ts,
+            "webhook",
+            &dims,
+            &[("WebhookEvents", "Count", 1.0)],
+            &[("event_id", "evt_1")],
+        ));
+    }
+    lines
+}
