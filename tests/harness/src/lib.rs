@@ -1,1 +1,67 @@
-//! stub
+//! Test helpers shared by every test suite (a dev-dependency): real local servers, not fakes.
+//!
+//! - [`dynamo`]: a DynamoDB client on a real moto server (or on `DYNAMODB_ENDPOINT`);
+//!   [`tables`]: a fresh, uniquely prefixed set of the template's tables for one test.
+//! - [`stripe()`]: a local Stripe server (`stripe_local`) for one test.
+//! - [`apigw`], [`jwt`]: API Gateway v2 requests and JWT minting (filled in by the issues that
+//!   need them).
+
+pub mod apigw;
+pub mod jwt;
+mod moto;
+pub mod stripe;
+
+use aws_sdk_dynamodb::Client;
+pub use settings::TableNames;
+pub use stripe::{StripeConfig, StripeServer, stripe, stripe_with};
+
+/// A DynamoDB client on the test endpoint.
+#[derive(Clone, Debug)]
+pub struct Dynamo {
+    pub client: Client,
+    /// The endpoint URL, e.g. `http://127.0.0.1:41235`.
+    pub endpoint: String,
+}
+
+impl Dynamo {
+    /// Same as [`tables`] on this handle's client.
+    pub async fn tables(&self) -> TableNames {
+        tables(&self.client).await
+    }
+}
+
+/// A client on the test DynamoDB: `DYNAMODB_ENDPOINT` when set (`make test` starts one moto
+/// server for the whole run), else a moto server from `.venv` started once per test process
+/// and stopped when the process exits. Panics, saying how to install moto, if neither works.
+///
+/// The client is new on every call (cheap): a client's connection pool is bound to the tokio
+/// runtime that used it, and each `#[tokio::test]` has its own runtime.
+pub async fn dynamo() -> Dynamo {
+    let endpoint = moto::endpoint().await;
+    Dynamo {
+        client: store::client(Some(&endpoint)).await,
+        endpoint,
+    }
+}
+
+/// Creates a fresh set of the template's tables, named `<unique prefix>-<default name>`, so
+/// tests run in parallel on one server without seeing each other's items.
+pub async fn tables(client: &Client) -> TableNames {
+    let prefix = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+    let defs = store::schema::tables().unwrap_or_else(|e| panic!("template.yaml: {e}"));
+    let mut vars = Vec::new();
+    for def in &defs {
+        let name = format!("{prefix}-{}", def.default_name());
+        def.create(client, &name)
+            .await
+            .unwrap_or_else(|e| panic!("creating test table {name}: {e}"));
+        vars.push((def.env_var(), name));
+    }
+    let endpoint = moto::endpoint().await;
+    let lookup = |var: &str| match var {
+        "DYNAMODB_ENDPOINT" => Some(endpoint.clone()),
+        _ => vars.iter().find(|(v, _)| v == var).map(|(_, n)| n.clone()),
+    };
+    TableNames::from_lookup(lookup)
+        .unwrap_or_else(|e| panic!("template tables do not match settings::TableNames: {e}"))
+}

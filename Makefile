@@ -1,0 +1,11 @@
+.PHONY: dev test venv
+
+# The two commands (see README.md). The logic lives in scripts/ so traps and retries stay readable.
+test: ## install what is missing (.venv), start moto, fmt + clippy + every test
+	@scripts/test.sh
+
+dev: ## the local stack: DynamoDB (moto) with the template's tables; Ctrl-C stops it
+	@scripts/dev.sh
+
+venv: ## only create/update .venv from requirements-dev.txt
+	@scripts/venv.sh

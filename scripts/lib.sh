@@ -1,0 +1,101 @@
+# shellcheck shell=bash
+# Shared shell helpers for scripts/*.sh (sourced, not run). Bash only.
+#
+# Services started through `start_bg` are recorded in STARTED_PIDS and stopped by `stop_started`,
+# which the calling script installs as its EXIT trap: Ctrl-C, a failing step or a normal end all
+# stop everything the script started, and nothing else.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$ROOT/.venv"
+# shellcheck disable=SC2034 # used by the scripts that source this file
+LOGS="$ROOT/.local"
+STARTED_PIDS=()
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Creates .venv and installs requirements-dev.txt into it, unless the stamp says this exact
+# file (and Python) was installed already: a second run costs nothing.
+ensure_venv() {
+    local req="$ROOT/requirements-dev.txt" stamp="$VENV/.requirements.sha256" want
+    local python=${PYTHON:-python3}
+    command -v "$python" >/dev/null || die "$python not found: install Python 3 (3.10+)"
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        log "creating $VENV"
+        "$python" -m venv "$VENV" ||
+            die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
+    fi
+    want=$( { sha256sum "$req"; "$VENV/bin/python" --version; } | sha256sum | cut -d' ' -f1)
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        return 0
+    fi
+    log "installing requirements-dev.txt into .venv"
+    local start=$SECONDS
+    "$VENV/bin/pip" install --disable-pip-version-check -q -r "$req"
+    echo "$want" >"$stamp"
+    log "installed in $((SECONDS - start))s"
+}
+
+# A TCP port nobody listens on right now (the kernel's pick).
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# True once something accepts connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_bg NAME LOGFILE CMD...: runs CMD in the background, output to LOGFILE.
+start_bg() {
+    local name=$1 logfile=$2
+    shift 2
+    mkdir -p "$(dirname "$logfile")"
+    "$@" >"$logfile" 2>&1 </dev/null &
+    STARTED_PIDS+=($!)
+    log "$name started (pid $!, log ${logfile#"$ROOT"/})"
+}
+
+# wait_port NAME PID PORT [TIMEOUT_S]: polls until PORT answers; fails early if PID died.
+wait_port() {
+    local name=$1 pid=$2 port=$3 deadline=$((SECONDS + ${4:-60}))
+    until port_open "$port"; do
+        kill -0 "$pid" 2>/dev/null || return 1
+        ((SECONDS < deadline)) || { log "$name: no answer on port $port"; return 1; }
+        sleep 0.1
+    done
+}
+
+# start_moto PORT LOGFILE: moto's DynamoDB on 127.0.0.1:PORT; waits until it answers.
+# scripts/moto_server.py is `moto_server` with atomic request handling (see its docstring).
+start_moto() {
+    local port=$1 logfile=$2
+    port_open "$port" && { log "port $port is already in use"; return 1; }
+    start_bg "moto (DynamoDB) on :$port" "$logfile" \
+        "$VENV/bin/python" "$ROOT/scripts/moto_server.py" -H 127.0.0.1 -p "$port"
+    wait_port moto "${STARTED_PIDS[-1]}" "$port" || { tail -n 20 "$logfile" >&2; return 1; }
+}
+
+stop_started() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${STARTED_PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    STARTED_PIDS=()
+}
+
+# Reads KEY=value lines of an env file, exporting only variables not already set (the caller's
+# environment wins). Surrounding quotes are removed; nothing is evaluated.
+load_env_file() {
+    local file=$1 line key value
+    [[ -f "$file" ]] || return 0
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+        [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+        key=${BASH_REMATCH[2]} value=${BASH_REMATCH[3]}
+        [[ -n "${!key+x}" ]] && continue
+        [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]] && value=${BASH_REMATCH[1]}
+        export "$key=$value"
+    done <"$file"
+}

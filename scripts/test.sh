@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make test`: installs what a fresh machine lacks (.venv with requirements-dev.txt), starts ONE
+# moto server for the whole run (DYNAMODB_ENDPOINT), then format check, clippy and every test.
+# The EXIT trap stops moto whether the run passes, fails or is interrupted.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+# Every step runs even when an earlier one failed (one run shows every problem); the script
+# fails at the end if any did.
+FAILED=()
+run() {
+    local start=$SECONDS status=0
+    log "$*"
+    "$@" || status=$?
+    if ((status == 0)); then
+        log "ok: $1 ${2:-} ($((SECONDS - start))s)"
+    else
+        log "FAILED ($status): $* ($((SECONDS - start))s)"
+        FAILED+=("$*")
+    fi
+}
+
+ensure_venv
+trap stop_started EXIT
+trap 'exit 130' INT TERM
+
+# The kernel's free port may be taken before moto binds it: try a few.
+for attempt in 1 2 3; do
+    port=$(free_port)
+    start_moto "$port" "$LOGS/moto-test.log" && break
+    stop_started
+    ((attempt < 3)) || die "moto_server did not start (see .local/moto-test.log)"
+done
+export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+log "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
+
+run cargo fmt --all --check
+run cargo clippy --workspace --all-targets -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+    run cargo nextest run --workspace --no-fail-fast
+else
+    log "cargo-nextest not installed: falling back to cargo test"
+    run cargo test --workspace --no-fail-fast
+fi
+
+if ((${#FAILED[@]})); then
+    printf 'make test: failed steps:\n' >&2
+    printf '  %s\n' "${FAILED[@]}" >&2
+    exit 1
+fi
+log "make test: all steps passed"

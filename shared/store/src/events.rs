@@ -1,0 +1,81 @@
+//! Processed webhook events (`WebhookEventsTable`), for de-duplication on the Stripe event id.
+//!
+//! One item per event: `pk = <event id>`, with the event type, when it was processed and
+//! `expires_at` (TTL) 30 days later: Stripe retries for 3 days, so the window is generous.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use payouts::ports::{EventLog, StoreError};
+
+use crate::error::{other, service_error, unexpected};
+use crate::item::{Item, n, s};
+
+/// How long a processed event is remembered (seconds).
+pub const EVENT_RETENTION_SECS: i64 = 30 * 24 * 60 * 60;
+
+/// [`EventLog`] on DynamoDB.
+#[derive(Clone, Debug)]
+pub struct DynamoEventLog {
+    client: Client,
+    table: String,
+}
+
+impl DynamoEventLog {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl EventLog for DynamoEventLog {
+    async fn is_processed(&self, event_id: &str) -> Result<bool, StoreError> {
+        // Consistent: a stale "no" would let a retried delivery run its Stripe calls again.
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(event_id))
+            .projection_expression("pk")
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| other("GetItem", e))?;
+        Ok(out.item.is_some())
+    }
+
+    async fn mark_processed(
+        &self,
+        event_id: &str,
+        event_type: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let item = Item::from([
+            ("pk".to_owned(), s(event_id)),
+            ("event_type".to_owned(), s(event_type)),
+            ("processed_at".to_owned(), n(now)),
+            (
+                "expires_at".to_owned(),
+                n(now.saturating_add(EVENT_RETENTION_SECS)),
+            ),
+        ]);
+        let sent = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(err) => match service_error("PutItem", err)? {
+                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
+                e => Err(unexpected("PutItem", &e)),
+            },
+        }
+    }
+}

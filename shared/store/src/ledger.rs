@@ -1,0 +1,275 @@
+//! The payout ledger (`PayoutLedgerTable`).
+//!
+//! - `ORDER#<order>` / `PAYMENT`: the payment record.
+//! - `ORDER#<order>` / `SHARE#<seller>`: one share per seller, with `gsi1pk = SELLER#<seller>`
+//!   and `gsi1sk = <state>#<order>` rewritten on every write, so the `by-seller` index answers
+//!   "this seller's held shares" with one Query.
+//! - `CHARGE#<charge>` / `ORDER`: charge -> order, written in the same transaction as the
+//!   payment that first carries the charge id (refunds arrive with the charge only).
+//!
+//! Creation is conditional on `attribute_not_exists(pk)`, replacement on `version = :expected`.
+//! Point reads are strongly consistent; the index query is eventually consistent (GSIs offer
+//! nothing else), which is fine for releasing held shares: each release is a CAS write anyway.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use payouts::ports::{Ledger, StoreError};
+use payouts::{LedgerShare, PaymentRecord};
+
+use crate::error::{other, service_error, unexpected};
+use crate::item::{Item, from_item, n, s, string_attr, to_item, transact};
+
+const HELD_INDEX: &str = "by-seller";
+const NOT_EXISTS: &str = "attribute_not_exists(pk)";
+const VERSION_IS: &str = "#v = :expected";
+/// The charge index may already exist, but only for this very order.
+const CHARGE_FREE: &str = "attribute_not_exists(pk) OR order_id = :order";
+
+/// [`Ledger`] on DynamoDB.
+#[derive(Clone, Debug)]
+pub struct DynamoLedger {
+    client: Client,
+    table: String,
+}
+
+fn order_pk(order_id: &str) -> AttributeValue {
+    s(format!("ORDER#{order_id}"))
+}
+
+fn share_sk(seller: &str) -> AttributeValue {
+    s(format!("SHARE#{seller}"))
+}
+
+fn payment_item(p: &PaymentRecord) -> Result<Item, StoreError> {
+    to_item(p, [("pk", order_pk(&p.order_id)), ("sk", s("PAYMENT"))])
+}
+
+fn share_item(sh: &LedgerShare) -> Result<Item, StoreError> {
+    let keys = [
+        ("pk", order_pk(&sh.order_id)),
+        ("sk", share_sk(&sh.seller)),
+        ("gsi1pk", s(format!("SELLER#{}", sh.seller))),
+        (
+            "gsi1sk",
+            s(format!("{}#{}", sh.state.as_str(), sh.order_id)),
+        ),
+    ];
+    to_item(sh, keys)
+}
+
+/// A conditional write of a whole record: the condition, and the values it refers to.
+struct Conditional {
+    condition: &'static str,
+    names: Option<(&'static str, &'static str)>,
+    values: Vec<(&'static str, AttributeValue)>,
+}
+
+fn create() -> Conditional {
+    Conditional {
+        condition: NOT_EXISTS,
+        names: None,
+        values: vec![],
+    }
+}
+
+/// Compare-and-set: the stored version must be the one before `version`.
+/// `None` for version 0, which no stored record can precede.
+fn cas(version: u64) -> Option<Conditional> {
+    Some(Conditional {
+        condition: VERSION_IS,
+        names: Some(("#v", "version")),
+        values: vec![(":expected", n(version.checked_sub(1)?))],
+    })
+}
+
+impl DynamoLedger {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    async fn get(
+        &self,
+        pk: AttributeValue,
+        sk: AttributeValue,
+    ) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", pk)
+            .key("sk", sk)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| other("GetItem", e))?;
+        Ok(out.item)
+    }
+
+    /// One conditional PutItem; `Ok(false)` when the condition failed.
+    ///
+    /// No "was it my own write?" check on failure: concurrent writers often compute the very
+    /// same record (ten deliveries of one event), and exactly one of them must see `true`, since
+    /// callers act on it (metrics, follow-up calls). A write whose answer was lost and that the
+    /// SDK retried reads as `false`; callers re-read on `false` and find the state they wanted.
+    async fn put(&self, item: Item, when: Conditional) -> Result<bool, StoreError> {
+        let sent = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(when.condition)
+            .set_expression_attribute_names(when.names.map(|(k, v)| [(k.into(), v.into())].into()))
+            .set_expression_attribute_values(values(when.values))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(err) => match service_error("PutItem", err)? {
+                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
+                e => Err(unexpected("PutItem", &e)),
+            },
+        }
+    }
+
+    /// The payment, plus its charge index when it has a charge, in one transaction.
+    async fn write_payment(
+        &self,
+        p: &PaymentRecord,
+        when: Conditional,
+    ) -> Result<bool, StoreError> {
+        let Some(charge) = &p.charge_id else {
+            return self.put(payment_item(p)?, when).await;
+        };
+        let payment = self.transact_put(payment_item(p)?, when)?;
+        let index = Item::from([
+            ("pk".to_owned(), s(format!("CHARGE#{charge}"))),
+            ("sk".to_owned(), s("ORDER")),
+            ("order_id".to_owned(), s(&p.order_id)),
+        ]);
+        let guard = Conditional {
+            condition: CHARGE_FREE,
+            names: None,
+            values: vec![(":order", s(&p.order_id))],
+        };
+        match transact(
+            &self.client,
+            vec![payment, self.transact_put(index, guard)?],
+        )
+        .await?
+        {
+            None => Ok(true),
+            Some(0) => Ok(false),
+            Some(_) => Err(StoreError::Conflict { what: "charge" }),
+        }
+    }
+
+    fn transact_put(&self, item: Item, when: Conditional) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(when.condition)
+            .set_expression_attribute_names(when.names.map(|(k, v)| [(k.into(), v.into())].into()))
+            .set_expression_attribute_values(values(when.values))
+            .build()
+            .map_err(|e| StoreError::Corrupt(format!("cannot build put: {e}")))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Runs a query to the end (following `LastEvaluatedKey`) and decodes every item.
+    async fn query_all(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        let mut pages = query.into_paginator().send();
+        let mut shares = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| other("Query", e))?;
+            for item in page.items.unwrap_or_default() {
+                shares.push(from_item(item)?);
+            }
+        }
+        Ok(shares)
+    }
+}
+
+fn values(
+    v: Vec<(&'static str, AttributeValue)>,
+) -> Option<std::collections::HashMap<String, AttributeValue>> {
+    (!v.is_empty()).then(|| v.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+#[async_trait]
+impl Ledger for DynamoLedger {
+    async fn insert_payment(&self, payment: &PaymentRecord) -> Result<bool, StoreError> {
+        self.write_payment(payment, create()).await
+    }
+
+    async fn payment(&self, order_id: &str) -> Result<Option<PaymentRecord>, StoreError> {
+        let item = self.get(order_pk(order_id), s("PAYMENT")).await?;
+        item.map(from_item).transpose()
+    }
+
+    async fn payment_by_charge(
+        &self,
+        charge_id: &str,
+    ) -> Result<Option<PaymentRecord>, StoreError> {
+        let index = self
+            .get(s(format!("CHARGE#{charge_id}")), s("ORDER"))
+            .await?;
+        let Some(index) = index else { return Ok(None) };
+        let order_id = string_attr(&index, "order_id")?;
+        self.payment(&order_id).await
+    }
+
+    async fn replace_payment(&self, payment: &PaymentRecord) -> Result<bool, StoreError> {
+        match cas(payment.version) {
+            Some(when) => self.write_payment(payment, when).await,
+            None => Ok(false),
+        }
+    }
+
+    async fn insert_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {
+        self.put(share_item(share)?, create()).await
+    }
+
+    async fn share(&self, order_id: &str, seller: &str) -> Result<Option<LedgerShare>, StoreError> {
+        let item = self.get(order_pk(order_id), share_sk(seller)).await?;
+        item.map(from_item).transpose()
+    }
+
+    async fn shares_of_order(&self, order_id: &str) -> Result<Vec<LedgerShare>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :share)")
+            .expression_attribute_values(":pk", order_pk(order_id))
+            .expression_attribute_values(":share", s("SHARE#"))
+            .consistent_read(true);
+        self.query_all(query).await
+    }
+
+    async fn held_shares_of_seller(&self, seller: &str) -> Result<Vec<LedgerShare>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(HELD_INDEX)
+            .key_condition_expression("gsi1pk = :seller AND begins_with(gsi1sk, :held)")
+            .expression_attribute_values(":seller", s(format!("SELLER#{seller}")))
+            .expression_attribute_values(":held", s("held#"));
+        self.query_all(query).await
+    }
+
+    async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {
+        match cas(share.version) {
+            Some(when) => self.put(share_item(share)?, when).await,
+            None => Ok(false),
+        }
+    }
+}
