@@ -1,0 +1,53 @@
+//! Why an event could not be fully handled now. Every variant answers 5xx: Stripe redelivers,
+//! and the redelivery resumes from what the ledger already recorded.
+
+use interceptors::{ApiError, Category};
+use payouts::ports::{GatewayError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Stripe was unreachable, slow, throttling or answered 5xx; or its answer is unknown.
+    #[error("stripe unavailable: {0}")]
+    Stripe(String),
+    /// DynamoDB failed.
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    /// Concurrent deliveries kept winning the same ledger item; the next delivery finishes.
+    #[error("ledger contention on {0}")]
+    Contention(String),
+    /// An invariant of the ledger does not hold (a bug or a manual edit): needs a human.
+    #[error("ledger invariant: {0}")]
+    Invariant(String),
+}
+
+impl Failure {
+    /// A Stripe error that is not a final answer about the request (retry later).
+    pub fn stripe(err: &GatewayError) -> Failure {
+        Failure::Stripe(err.to_string())
+    }
+}
+
+/// Seconds Stripe is told to wait; it applies its own backoff anyway.
+const RETRY_AFTER_SECS: u32 = 30;
+
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> ApiError {
+        let retry_later = || ApiError::upstream_unavailable(RETRY_AFTER_SECS);
+        match failure {
+            f @ Failure::Stripe(_) => retry_later().with_source(f),
+            Failure::Store(StoreError::Unavailable(cause)) => {
+                retry_later().with_source(format!("store unavailable: {cause}"))
+            }
+            f @ Failure::Contention(_) => ApiError::new(
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "ledger_contention",
+                Category::Upstream,
+                "Concurrent deliveries are settling this event; retry later.",
+            )
+            .with_retryable(true)
+            .with_retry_after(RETRY_AFTER_SECS)
+            .with_source(f),
+            f @ (Failure::Store(_) | Failure::Invariant(_)) => ApiError::internal(f),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! `payment_intent.succeeded`: the payout plan, the ledger, then the transfers.
+//!
+//! Order of writes (each conditional, so a redelivery resumes where a crash stopped):
+//! 1. every seller's share (`Pending` towards a seller who can receive, else `Held`);
+//! 2. the payment record (with its charge index) — written last, so a refund that finds the
+//!    payment by its charge always finds all of its shares;
+//! 3. settle each `Pending` share ([`crate::settle`]).
+
+use payouts::plan::{self, PaymentFacts, PayoutPlan, Share};
+use payouts::{
+    LedgerShare, PaymentRecord, PaymentStatus, RejectReason, ShareDecision, ShareState,
+    decide_share,
+};
+use stripe_shared::PaymentIntent;
+
+use crate::settle::{release, settle};
+use crate::{Cx, Failure, Outcome};
+
+/// The facts of the payment as the (signed) event carries them.
+// NOTE: the same conversion exists privately in stripe_adapter (convert::payment_facts); it
+// should be exported there and used here.
+pub fn facts_of(pi: &PaymentIntent) -> PaymentFacts {
+    PaymentFacts {
+        payment_intent_id: pi.id.as_str().to_owned(),
+        charge_id: pi
+            .latest_charge
+            .as_ref()
+            .map(|c| c.id().as_str().to_owned()),
+        amount_received: pi.amount_received,
+        currency: pi.currency.to_string(),
+        metadata: pi
+            .metadata
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// Runs the payment flow; idempotent, so it is also how a refund that arrived first catches up.
+pub async fn on_payment(cx: &Cx<'_>, facts: &PaymentFacts) -> Result<Outcome, Failure> {
+    let plan = match plan::plan_payout(facts, cx.deps.config.fee_bps) {
+        Ok(plan) => plan,
+        Err(reason) => return reject(cx, facts, &reason).await,
+    };
+    let ledger = &cx.deps.ledger;
+    if let Some(existing) = ledger.payment(&plan.order_id).await? {
+        if existing.payment_intent_id != plan.payment_intent_id {
+            return Ok(second_payment(cx, &plan, &existing));
+        }
+        if existing.status != PaymentStatus::Accepted {
+            // Decided once (e.g. under another fee setting): the recorded decision stands.
+            return Ok(Outcome::Rejected);
+        }
+    }
+    for share in &plan.shares {
+        ensure_share(cx, &plan, share).await?;
+    }
+    let record = PaymentRecord::accepted(&plan, cx.now);
+    if ledger.insert_payment(&record).await? {
+        tracing::info!(order_id = %plan.order_id, sellers = plan.shares.len(), "order paid");
+        cx.biz.order_paid(plan.currency.as_str(), &plan.order_id);
+    } else if let Some(existing) = ledger.payment(&plan.order_id).await?
+        && existing.payment_intent_id != plan.payment_intent_id
+    {
+        // Lost a race against another PaymentIntent for the same order.
+        return Ok(second_payment(cx, &plan, &existing));
+    }
+    // Settle every share; one seller's Stripe trouble must not delay the others.
+    let mut first_failure = None;
+    for share in &plan.shares {
+        if let Err(failure) = settle_one(cx, &plan.order_id, &share.seller).await {
+            tracing::warn!(order_id = %plan.order_id, seller = %share.seller, error = %failure, "share not settled");
+            first_failure.get_or_insert(failure);
+        }
+    }
+    first_failure.map_or(Ok(Outcome::Processed), Err)
+}
+
+/// Loads a share and settles it; a `Held` one is first re-checked against the seller's account,
+/// which closes the race with an `account.updated` that enabled payouts while this share was
+/// being written (its release query could not see the share yet).
+pub async fn settle_one(cx: &Cx<'_>, order_id: &str, seller: &str) -> Result<LedgerShare, Failure> {
+    let Some(mut share) = cx.deps.ledger.share(order_id, seller).await? else {
+        return Err(Failure::Invariant(format!(
+            "share {order_id}/{seller} missing"
+        )));
+    };
+    if share.state == ShareState::Held
+        && let Some(account) = cx.deps.accounts.find_by_user(seller).await?
+        && account.flags.can_receive_transfers()
+    {
+        share = release(cx, share, &account.stripe_account_id).await?;
+    }
+    settle(cx, share).await
+}
+
+/// Writes the share unless it exists: `Pending` towards an account that can receive transfers,
+/// otherwise `Held` (no account yet, or payouts not enabled); `Void` when nothing is owed.
+async fn ensure_share(cx: &Cx<'_>, plan: &PayoutPlan, share: &Share) -> Result<(), Failure> {
+    let ledger = &cx.deps.ledger;
+    if ledger.share(&plan.order_id, &share.seller).await?.is_some() {
+        return Ok(());
+    }
+    let account = cx.deps.accounts.find_by_user(&share.seller).await?;
+    let decision = decide_share(account.as_ref());
+    let record = LedgerShare::new_from_plan(plan, share, &decision, cx.now);
+    if ledger.insert_share(&record).await?
+        && let ShareDecision::Hold { reason } = decision
+        && record.state == ShareState::Held
+    {
+        tracing::info!(order_id = %plan.order_id, seller = %share.seller, amount = share.net, reason, "share held: seller cannot receive transfers yet");
+        cx.biz
+            .share_held(plan.currency.as_str(), share.net, &plan.order_id);
+    }
+    Ok(())
+}
+
+/// Records a payment that cannot be paid out, keyed by its order id (or the PaymentIntent id
+/// when the order id itself is missing). Answered 200: a redelivery would be rejected again.
+async fn reject(
+    cx: &Cx<'_>,
+    facts: &PaymentFacts,
+    reason: &RejectReason,
+) -> Result<Outcome, Failure> {
+    let key = plan::order_id_of(&facts.metadata).unwrap_or(&facts.payment_intent_id);
+    let record = PaymentRecord::rejected(key, facts, reason, cx.now);
+    let code = reason.code();
+    let created = match cx.deps.ledger.insert_payment(&record).await {
+        Ok(created) => created,
+        // The charge already belongs to another order's record: nothing more to store.
+        Err(payouts::ports::StoreError::Conflict { .. }) => false,
+        Err(err) => return Err(err.into()),
+    };
+    if created {
+        tracing::error!(order_id = %key, payment_intent = %facts.payment_intent_id, reason = code, detail = %reason, "payment rejected for payout");
+        cx.biz.payment_rejected(code, key);
+    }
+    Ok(Outcome::Rejected)
+}
+
+/// A second PaymentIntent for an order that is already recorded: never pay the sellers twice.
+/// The money stays on the platform for a human to refund.
+fn second_payment(cx: &Cx<'_>, plan: &PayoutPlan, existing: &PaymentRecord) -> Outcome {
+    tracing::error!(
+        order_id = %plan.order_id,
+        payment_intent = %plan.payment_intent_id,
+        recorded_payment_intent = %existing.payment_intent_id,
+        "second payment for an already recorded order: not paid out, refund it"
+    );
+    cx.biz.payment_rejected("duplicate_order", &plan.order_id);
+    Outcome::Rejected
+}
