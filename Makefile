@@ -1,4 +1,4 @@
-.PHONY: dev test venv
+.PHONY: dev test venv lint-template package
 
 # The two commands (see README.md). The logic lives in scripts/ so traps and retries stay readable.
 test: ## install what is missing (.venv), start moto, fmt + clippy + every test
@@ -9,3 +9,9 @@ dev: ## the local stack: DynamoDB (moto) with the template's tables; Ctrl-C stop
 
 venv: ## only create/update .venv from requirements-dev.txt
 	@scripts/venv.sh
+
+lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transformed template (offline)
+	@scripts/lint-template.sh
+
+package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
+	@scripts/package.sh

@@ -37,6 +37,7 @@ export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
 log "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
 
 run cargo fmt --all --check
+run scripts/lint-template.sh
 run cargo clippy --workspace --all-targets -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then
     run cargo nextest run --workspace --no-fail-fast
