@@ -1,16 +1,21 @@
 //! docs/METRICS.md as data: every metric the functions emit, its unit and dimension sets.
 //!
-//! The test below parses METRICS.md and fails when the two drift apart, so the generator and the
-//! config checks built on this list always cover the documented catalogue.
-//! (When `interceptors::metrics::names` exists, the names could come from there instead.)
+//! The names are `interceptors::metrics::names` (the one place the functions take them from);
+//! what this adds is each metric's unit and dimension sets, which only docs/METRICS.md states.
+//! The tests below fail when this list drifts from METRICS.md or from `names::ALL_METRICS`, so
+//! the generator and the config checks built on it always cover the documented catalogue.
 
-pub const NAMESPACE: &str = "Veza/Payouts";
+use interceptors::metrics::names::{
+    self, CURRENCY, EVENT_TYPE, FUNCTION, METHOD, OUTCOME, REASON, ROUTE, STATUS,
+};
 
-pub const BY_ROUTE: &[&str] = &["Function", "Method", "Route", "Status"];
-pub const BY_FUNCTION: &[&str] = &["Function"];
-pub const BY_CURRENCY: &[&str] = &["Function", "Currency"];
-pub const BY_REASON: &[&str] = &["Function", "Reason"];
-pub const BY_EVENT: &[&str] = &["Function", "EventType", "Outcome"];
+pub use interceptors::metrics::names::NAMESPACE;
+
+pub const BY_ROUTE: &[&str] = &[FUNCTION, METHOD, ROUTE, STATUS];
+pub const BY_FUNCTION: &[&str] = &[FUNCTION];
+pub const BY_CURRENCY: &[&str] = &[FUNCTION, CURRENCY];
+pub const BY_REASON: &[&str] = &[FUNCTION, REASON];
+pub const BY_EVENT: &[&str] = &[FUNCTION, EVENT_TYPE, OUTCOME];
 
 /// The per-request metrics carry the full set and the `["Function"]` roll-up.
 const PER_REQUEST: &[&[&str]] = &[BY_ROUTE, BY_FUNCTION];
@@ -35,29 +40,29 @@ const fn spec(
 }
 
 pub const CATALOGUE: &[MetricSpec] = &[
-    spec("Requests", "Count", PER_REQUEST),
-    spec("Latency", "Milliseconds", PER_REQUEST),
-    spec("Errors", "Count", PER_REQUEST),
-    spec("ClientErrors", "Count", PER_REQUEST),
-    spec("ColdStarts", "Count", &[BY_FUNCTION]),
-    spec("OnboardingsStarted", "Count", &[BY_FUNCTION]),
-    spec("OnboardingsCompleted", "Count", &[BY_FUNCTION]),
-    spec("OrdersPaid", "Count", &[BY_CURRENCY]),
-    spec("PaymentsRejected", "Count", &[BY_REASON]),
-    spec("TransfersCreated", "Count", &[BY_CURRENCY]),
-    spec("TransferredAmount", "None", &[BY_CURRENCY]),
-    spec("TransfersFailed", "Count", &[BY_REASON]),
-    spec("SharesHeld", "Count", &[BY_CURRENCY]),
-    spec("HeldAmount", "None", &[BY_CURRENCY]),
-    spec("SharesReleased", "Count", &[BY_CURRENCY]),
-    spec("Refunds", "Count", &[BY_CURRENCY]),
-    spec("RefundedAmount", "None", &[BY_CURRENCY]),
-    spec("ReversalsCreated", "Count", &[BY_CURRENCY]),
-    spec("ReversedAmount", "None", &[BY_CURRENCY]),
-    spec("ReversalsFailed", "Count", &[BY_REASON]),
-    spec("WebhookEvents", "Count", &[BY_EVENT]),
-    spec("BalanceCacheHits", "Count", &[BY_FUNCTION]),
-    spec("BalanceCacheMisses", "Count", &[BY_FUNCTION]),
+    spec(names::REQUESTS, "Count", PER_REQUEST),
+    spec(names::LATENCY, "Milliseconds", PER_REQUEST),
+    spec(names::ERRORS, "Count", PER_REQUEST),
+    spec(names::CLIENT_ERRORS, "Count", PER_REQUEST),
+    spec(names::COLD_STARTS, "Count", &[BY_FUNCTION]),
+    spec(names::ONBOARDINGS_STARTED, "Count", &[BY_FUNCTION]),
+    spec(names::ONBOARDINGS_COMPLETED, "Count", &[BY_FUNCTION]),
+    spec(names::ORDERS_PAID, "Count", &[BY_CURRENCY]),
+    spec(names::PAYMENTS_REJECTED, "Count", &[BY_REASON]),
+    spec(names::TRANSFERS_CREATED, "Count", &[BY_CURRENCY]),
+    spec(names::TRANSFERRED_AMOUNT, "None", &[BY_CURRENCY]),
+    spec(names::TRANSFERS_FAILED, "Count", &[BY_REASON]),
+    spec(names::SHARES_HELD, "Count", &[BY_CURRENCY]),
+    spec(names::HELD_AMOUNT, "None", &[BY_CURRENCY]),
+    spec(names::SHARES_RELEASED, "Count", &[BY_CURRENCY]),
+    spec(names::REFUNDS, "Count", &[BY_CURRENCY]),
+    spec(names::REFUNDED_AMOUNT, "None", &[BY_CURRENCY]),
+    spec(names::REVERSALS_CREATED, "Count", &[BY_CURRENCY]),
+    spec(names::REVERSED_AMOUNT, "None", &[BY_CURRENCY]),
+    spec(names::REVERSALS_FAILED, "Count", &[BY_REASON]),
+    spec(names::WEBHOOK_EVENTS, "Count", &[BY_EVENT]),
+    spec(names::BALANCE_CACHE_HITS, "Count", &[BY_FUNCTION]),
+    spec(names::BALANCE_CACHE_MISSES, "Count", &[BY_FUNCTION]),
 ];
 
 pub fn find(name: &str) -> Option<&'static MetricSpec> {
@@ -131,6 +136,18 @@ mod tests {
             doc.difference(&ours).collect::<Vec<_>>(),
             Vec::<&Entry>::new(),
             "in METRICS.md, not in the catalogue"
+        );
+    }
+
+    #[test]
+    fn catalogue_names_are_the_interceptors_names() {
+        let ours: BTreeSet<&str> = CATALOGUE.iter().map(|m| m.name).collect();
+        let shared: BTreeSet<&str> = names::ALL_METRICS.into_iter().collect();
+        assert_eq!(ours, shared);
+        assert_eq!(
+            CATALOGUE.len(),
+            names::ALL_METRICS.len(),
+            "a metric is listed twice"
         );
     }
 

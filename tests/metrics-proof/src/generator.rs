@@ -1,10 +1,12 @@
 //! Stand-in traffic: EMF lines shaped like the functions' records, covering every metric and
 //! dimension set of docs/METRICS.md.
 //!
-//! The proof's entry point takes any EMF lines; this generator is what it is fed until the lead
-//! captures the lines the real functions print while the local stack serves real requests.
+//! The dashboards proof is fed the lines the real functions print while serving real traffic
+//! (tests/traffic); this generator only serves the unit tests of the chain (config coverage,
+//! the checker's non-vacuity) that must not depend on the local stack.
 
-use crate::catalogue::NAMESPACE;
+use crate::catalogue::{BY_FUNCTION, BY_ROUTE, NAMESPACE};
+use interceptors::metrics::names;
 use serde_json::{Map, Value, json};
 
 /// One EMF record: one directive, the given dimension sets, metrics and root members.
@@ -47,19 +49,23 @@ fn request(
     let request_id = format!("req-{function}-{n}");
     record(
         ts,
-        &[&["Function", "Method", "Route", "Status"], &["Function"]],
+        &[BY_ROUTE, BY_FUNCTION],
         &[
-            ("Function", function),
-            ("Method", method),
-            ("Route", route),
-            ("Status", &status_text),
+            (names::FUNCTION, function),
+            (names::METHOD, method),
+            (names::ROUTE, route),
+            (names::STATUS, &status_text),
         ],
         &[
-            ("Requests", "Count", 1.0),
-            ("Latency", "Milliseconds", latency_ms),
-            ("Errors", "Count", if status >= 500 { 1.0 } else { 0.0 }),
+            (names::REQUESTS, "Count", 1.0),
+            (names::LATENCY, "Milliseconds", latency_ms),
             (
-                "ClientErrors",
+                names::ERRORS,
+                "Count",
+                if status >= 500 { 1.0 } else { 0.0 },
+            ),
+            (
+                names::CLIENT_ERRORS,
                 "Count",
                 if (400..500).contains(&status) {
                     1.0
@@ -68,7 +74,7 @@ fn request(
                 },
             ),
         ],
-        &[("request_id", &request_id)],
+        &[(names::REQUEST_ID, &request_id)],
     )
 }
 
@@ -80,9 +86,9 @@ fn business(
     metrics: &[(&str, &str, f64)],
     props: &[(&str, &str)],
 ) -> String {
-    let mut set = vec!["Function"];
+    let mut set = vec![names::FUNCTION];
     set.extend(dims.iter().map(|(k, _)| *k));
-    let mut members = vec![("Function", function)];
+    let mut members = vec![(names::FUNCTION, function)];
     members.extend_from_slice(dims);
     record(ts, &[&set], &members, metrics, props)
 }
@@ -130,7 +136,7 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             ts,
             function,
             &[],
-            &[("ColdStarts", "Count", 1.0)],
+            &[(names::COLD_STARTS, "Count", 1.0)],
             &[],
         ));
     }
@@ -143,51 +149,57 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             lines.push(request(ts, function, method, route, *status, latency, n));
         }
     }
-    let eur = [("Currency", "eur")];
-    let usd = [("Currency", "usd")];
+    let eur = [(names::CURRENCY, "eur")];
+    let usd = [(names::CURRENCY, "usd")];
     let order = [("order_id", "ord_123"), ("event_id", "evt_1")];
     lines.extend([
         business(
             ts,
             "onboard",
             &[],
-            &[("OnboardingsStarted", "Count", 1.0)],
+            &[(names::ONBOARDINGS_STARTED, "Count", 1.0)],
             &[("user_id", "usr_1")],
         ),
         business(
             ts,
             "onboard",
             &[],
-            &[("OnboardingsStarted", "Count", 1.0)],
+            &[(names::ONBOARDINGS_STARTED, "Count", 1.0)],
             &[("user_id", "usr_2")],
         ),
         business(
             ts,
             "callback",
             &[],
-            &[("OnboardingsCompleted", "Count", 1.0)],
+            &[(names::ONBOARDINGS_COMPLETED, "Count", 1.0)],
             &[("user_id", "usr_1")],
         ),
         business(
             ts,
             "webhook",
             &[],
-            &[("OnboardingsCompleted", "Count", 1.0)],
+            &[(names::ONBOARDINGS_COMPLETED, "Count", 1.0)],
             &[("event_id", "evt_0")],
         ),
-        business(ts, "webhook", &eur, &[("OrdersPaid", "Count", 1.0)], &order),
+        business(
+            ts,
+            "webhook",
+            &eur,
+            &[(names::ORDERS_PAID, "Count", 1.0)],
+            &order,
+        ),
         business(
             ts,
             "webhook",
             &usd,
-            &[("OrdersPaid", "Count", 1.0)],
+            &[(names::ORDERS_PAID, "Count", 1.0)],
             &[("order_id", "ord_124")],
         ),
         business(
             ts,
             "webhook",
-            &[("Reason", "unknown_seller")],
-            &[("PaymentsRejected", "Count", 1.0)],
+            &[(names::REASON, "unknown_seller")],
+            &[(names::PAYMENTS_REJECTED, "Count", 1.0)],
             &order,
         ),
         business(
@@ -195,8 +207,8 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             "webhook",
             &eur,
             &[
-                ("TransfersCreated", "Count", 1.0),
-                ("TransferredAmount", "None", 4_500.0),
+                (names::TRANSFERS_CREATED, "Count", 1.0),
+                (names::TRANSFERRED_AMOUNT, "None", 4_500.0),
             ],
             &order,
         ),
@@ -205,16 +217,16 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             "webhook",
             &usd,
             &[
-                ("TransfersCreated", "Count", 1.0),
-                ("TransferredAmount", "None", 1_999.0),
+                (names::TRANSFERS_CREATED, "Count", 1.0),
+                (names::TRANSFERRED_AMOUNT, "None", 1_999.0),
             ],
             &order,
         ),
         business(
             ts,
             "webhook",
-            &[("Reason", "insufficient_funds")],
-            &[("TransfersFailed", "Count", 1.0)],
+            &[(names::REASON, "insufficient_funds")],
+            &[(names::TRANSFERS_FAILED, "Count", 1.0)],
             &order,
         ),
         business(
@@ -222,8 +234,8 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             "webhook",
             &eur,
             &[
-                ("SharesHeld", "Count", 1.0),
-                ("HeldAmount", "None", 2_500.0),
+                (names::SHARES_HELD, "Count", 1.0),
+                (names::HELD_AMOUNT, "None", 2_500.0),
             ],
             &order,
         ),
@@ -231,7 +243,7 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             ts,
             "callback",
             &eur,
-            &[("SharesReleased", "Count", 1.0)],
+            &[(names::SHARES_RELEASED, "Count", 1.0)],
             &order,
         ),
         business(
@@ -239,8 +251,8 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             "webhook",
             &eur,
             &[
-                ("Refunds", "Count", 1.0),
-                ("RefundedAmount", "None", 1_000.0),
+                (names::REFUNDS, "Count", 1.0),
+                (names::REFUNDED_AMOUNT, "None", 1_000.0),
             ],
             &order,
         ),
@@ -249,37 +261,37 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
             "webhook",
             &eur,
             &[
-                ("ReversalsCreated", "Count", 1.0),
-                ("ReversedAmount", "None", 900.0),
+                (names::REVERSALS_CREATED, "Count", 1.0),
+                (names::REVERSED_AMOUNT, "None", 900.0),
             ],
             &order,
         ),
         business(
             ts,
             "webhook",
-            &[("Reason", "amount_exceeds_received")],
-            &[("ReversalsFailed", "Count", 1.0)],
+            &[(names::REASON, "amount_exceeds_received")],
+            &[(names::REVERSALS_FAILED, "Count", 1.0)],
             &order,
         ),
         business(
             ts,
             "balance",
             &[],
-            &[("BalanceCacheHits", "Count", 1.0)],
+            &[(names::BALANCE_CACHE_HITS, "Count", 1.0)],
             &[("user_id", "usr_1")],
         ),
         business(
             ts,
             "balance",
             &[],
-            &[("BalanceCacheHits", "Count", 1.0)],
+            &[(names::BALANCE_CACHE_HITS, "Count", 1.0)],
             &[("user_id", "usr_1")],
         ),
         business(
             ts,
             "balance",
             &[],
-            &[("BalanceCacheMisses", "Count", 1.0)],
+            &[(names::BALANCE_CACHE_MISSES, "Count", 1.0)],
             &[("user_id", "usr_2")],
         ),
     ]);
@@ -293,12 +305,12 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
         ("customer.created", "ignored"),
     ];
     for (event_type, outcome) in outcomes {
-        let dims = [("EventType", event_type), ("Outcome", outcome)];
+        let dims = [(names::EVENT_TYPE, event_type), (names::OUTCOME, outcome)];
         lines.push(business(
             ts,
             "webhook",
             &dims,
-            &[("WebhookEvents", "Count", 1.0)],
+            &[(names::WEBHOOK_EVENTS, "Count", 1.0)],
             &[("event_id", "evt_1")],
         ));
     }

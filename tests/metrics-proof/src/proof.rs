@@ -68,8 +68,9 @@ pub fn yace_samples(
     Ok(ensure_label_consistency(samples))
 }
 
-/// Runs the proof for `lines` (EMF records, e.g. `generator::emf_lines` or the lines the real
-/// functions printed) against the repository's YACE config, Prometheus CI config and dashboards.
+/// Runs the proof for `lines` (EMF records: those the real functions printed, see
+/// tests/traffic; `generator::emf_lines` in unit tests) against the repository's YACE config,
+/// Prometheus CI config and dashboards.
 /// Returns the report; the caller asserts it has no failures.
 pub async fn prove_dashboards(
     lines: impl IntoIterator<Item = String>,

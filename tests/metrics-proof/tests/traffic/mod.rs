@@ -1,0 +1,174 @@
+//! Real traffic through the four functions on the local stack: a moto DynamoDB (one set of the
+//! template's tables shared by all four, as in a deployed stack), the local Stripe server over
+//! HTTP with the real `StripeAdapter`, and each function's `Deps` wired as its main.rs wires them
+//! (settings read from one environment map) except that metrics go to a `MemorySink` per
+//! function instead of stdout. Requests are API Gateway v2 events (`harness::apigw`) handed to
+//! each function's `handle`; webhook deliveries are the local Stripe server's own events, signed
+//! with its signer.
+//!
+//! [`drive`] runs the scenarios of issue 7 (`sellers`, `webhooks`) and returns every EMF record
+//! the functions wrote, per function, in the order written.
+
+mod sellers;
+mod support;
+mod webhooks;
+
+use std::sync::Arc;
+
+use harness::stripe::Control;
+use interceptors::metrics::MemorySink;
+use interceptors::{Authenticator, Body, Interceptors, Metrics, Request, Response, names};
+use settings::{
+    BalanceSettings, HttpSettings, JwtSettings, OnboardingSettings, PayoutSettings, StripeSettings,
+};
+use store::{DynamoBalanceCache, DynamoEventLog, DynamoLedger, DynamoSellerAccounts};
+use stripe_adapter::StripeAdapter;
+
+/// What one function wrote: its `Function` dimension and its EMF lines, in order.
+pub struct Captured {
+    pub function: &'static str,
+    pub lines: Vec<String>,
+}
+
+/// Drives the scenarios and returns the records of onboard, callback, balance and webhook.
+pub async fn drive() -> Vec<Captured> {
+    let stack = Stack::start().await;
+    let sellers = sellers::onboarding(&stack).await;
+    webhooks::deliveries(&stack, &sellers).await;
+    // Last, so seller A holds money from the webhook's transfers.
+    sellers::balance(&stack).await;
+    stack
+        .sinks
+        .iter()
+        .map(|(function, sink)| Captured {
+            function,
+            lines: sink.lines(),
+        })
+        .collect()
+}
+
+pub struct Stack {
+    pub control: Control,
+    /// The adapter's attempts per call (a fault must outlast them to fail a delivery).
+    pub stripe_attempts: u32,
+    onboard: onboard::Deps,
+    callback: callback::Deps,
+    balance: balance::Deps,
+    webhook: webhook::Deps,
+    sinks: [(&'static str, Arc<MemorySink>); 4],
+    // Last: dropping it stops the server after everything that calls it.
+    _stripe: stripe_local::Handle,
+}
+
+fn setting<T, E: std::fmt::Display>(what: &str, loaded: Result<T, E>) -> T {
+    loaded.unwrap_or_else(|e| panic!("{what} settings: {e}"))
+}
+
+impl Stack {
+    pub async fn start() -> Stack {
+        // reqwest (dev) enables rustls' ring provider next to the adapter's aws-lc-rs, so rustls
+        // cannot choose by itself: pick the one production uses.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let stripe_server = harness::stripe().await;
+        let dynamo = harness::dynamo().await;
+        let tables = dynamo.tables().await;
+        let env = support::env(&stripe_server.base_url);
+        let http = setting("http", HttpSettings::from_lookup(&env));
+        let jwt = setting("jwt", JwtSettings::from_lookup(&env));
+        let stripe = setting("stripe", StripeSettings::from_lookup(&env));
+        let payout = setting("payout", PayoutSettings::from_lookup(&env));
+        let cache = setting("balance", BalanceSettings::from_lookup(&env));
+        let onboarding = || {
+            let s = setting("onboarding", OnboardingSettings::from_lookup(&env));
+            setting("onboarding", onboarding::Onboarding::new(&s))
+        };
+        let adapter = || setting("stripe", StripeAdapter::from_settings(&stripe));
+        let facade = |function: &'static str, with_auth: bool| {
+            let sink = MemorySink::new();
+            let auth = with_auth.then(|| setting("jwt", Authenticator::new(&jwt)));
+            let metrics = Metrics::new(function, sink.clone());
+            (Interceptors::new(metrics, &http, auth), (function, sink))
+        };
+        let client = dynamo.client;
+        let accounts = Arc::new(DynamoSellerAccounts::new(
+            client.clone(),
+            &tables.seller_accounts,
+        ));
+        let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true);
+        let (callback_facade, callback_sink) = facade(callback::FUNCTION, false);
+        let (balance_facade, balance_sink) = facade(balance::FUNCTION, true);
+        let (webhook_facade, webhook_sink) = facade(webhook::FUNCTION, false);
+        let stripe_attempts = adapter().retry_policy().attempts.max(1);
+        let balances = adapter();
+        let webhook_stripe = Arc::new(adapter());
+        Stack {
+            control: Control::new(&stripe_server),
+            stripe_attempts,
+            onboard: onboard::Deps {
+                accounts: accounts.clone(),
+                connect: Arc::new(adapter()),
+                onboarding: onboarding(),
+                interceptors: onboard_facade,
+            },
+            callback: callback::Deps {
+                accounts: accounts.clone(),
+                connect: Arc::new(adapter()),
+                onboarding: onboarding(),
+                interceptors: callback_facade,
+            },
+            balance: balance::Deps {
+                accounts: accounts.clone(),
+                cache: Arc::new(DynamoBalanceCache::new(
+                    client.clone(),
+                    &tables.balance_cache,
+                )),
+                balances: Arc::new(balances),
+                policy: balance::CachePolicy::new(
+                    cache.cache_ttl,
+                    stripe.timeout * stripe_attempts,
+                ),
+                interceptors: balance_facade,
+            },
+            webhook: webhook::Deps {
+                accounts,
+                ledger: Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger)),
+                events: Arc::new(DynamoEventLog::new(client, &tables.webhook_events)),
+                connect: webhook_stripe.clone(),
+                transfers: webhook_stripe,
+                config: webhook::Config::new(&stripe, &payout),
+                interceptors: webhook_facade,
+            },
+            sinks: [onboard_sink, callback_sink, balance_sink, webhook_sink],
+            _stripe: stripe_server,
+        }
+    }
+
+    pub async fn onboard(&self, req: Request) -> Response<Body> {
+        onboard::handle(&self.onboard, req).await
+    }
+
+    pub async fn callback(&self, req: Request) -> Response<Body> {
+        callback::handle(&self.callback, req).await
+    }
+
+    pub async fn balance(&self, req: Request) -> Response<Body> {
+        balance::handle(&self.balance, req).await
+    }
+
+    pub async fn webhook(&self, req: Request) -> Response<Body> {
+        webhook::handle(&self.webhook, req).await
+    }
+
+    /// The `Outcome` and `event_id` of the newest `WebhookEvents` record.
+    pub fn last_outcome(&self) -> Option<(String, String)> {
+        let (_, sink) = self.sinks.iter().find(|(f, _)| *f == webhook::FUNCTION)?;
+        sink.records()
+            .iter()
+            .rev()
+            .find(|r| r.get(names::WEBHOOK_EVENTS).is_some())
+            .map(|r| {
+                let text = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+                (text(names::OUTCOME), text("event_id"))
+            })
+    }
+}

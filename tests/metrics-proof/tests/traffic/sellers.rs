@@ -1,0 +1,126 @@
+//! Seller traffic: onboarding (onboard + callback, the seller's browser on the local Stripe's
+//! hosted page) and the balance page.
+
+use harness::apigw::{Event, body_json, query_of};
+use harness::stripe::browser;
+use serde_json::{Value, json};
+
+use super::Stack;
+use super::support::{location, token};
+
+pub const SELLER_A: &str = "usr_metrics_a";
+pub const SELLER_B: &str = "usr_metrics_b";
+/// A seller who never onboards.
+const SELLER_C: &str = "usr_metrics_c";
+
+/// The sellers' Stripe accounts.
+pub struct Sellers {
+    pub a: String,
+    pub b: String,
+}
+
+const ONBOARD: &str = "/api/v1/sell/connect/onboard";
+const CALLBACK: &str = "/api/v1/sell/connect/callback";
+const BALANCE: &str = "/api/v1/sell/balance";
+
+async fn onboard(stack: &Stack, seller: &str) -> Value {
+    let token = token(seller, &["seller"]);
+    let req = Event::new("POST", ONBOARD).bearer(Some(&token)).request();
+    let resp = stack.onboard(req).await;
+    let body = body_json(&resp);
+    assert_eq!(resp.status().as_u16(), 200, "onboard {seller}: {body}");
+    body
+}
+
+async fn callback(stack: &Stack, query: &str) -> interceptors::Response<interceptors::Body> {
+    let req = Event::new("GET", CALLBACK)
+        .header("accept", "text/html")
+        .query(query)
+        .request();
+    stack.callback(req).await
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in {v}"))
+        .to_owned()
+}
+
+/// A and B start onboarding; A finishes on Stripe and comes back (`mode=return`), B's used link
+/// sends B to `mode=refresh`; a forged state is refused; A, complete, gets a dashboard link.
+pub async fn onboarding(stack: &Stack) -> Sellers {
+    let a = onboard(stack, SELLER_A).await;
+    let b = onboard(stack, SELLER_B).await;
+    // A's browser leaves Stripe's page at once (the return URL); B's comes back to the used link
+    // (Stripe sends it to the refresh URL).
+    let a_return = browser::leaves(&text(&a, "onboarding_url")).await;
+    let b_link = text(&b, "onboarding_url");
+    browser::leaves(&b_link).await;
+    let b_refresh = browser::revisits(&b_link).await;
+    let sellers = Sellers {
+        a: text(&a, "stripe_account_id"),
+        b: text(&b, "stripe_account_id"),
+    };
+
+    // A completes onboarding on Stripe (its account.updated is not delivered: the callback's
+    // re-fetch is what records the completion here).
+    stack.control.complete_onboarding(&sellers.a).await;
+    let back = callback(stack, &query_of(&a_return)).await;
+    assert!(
+        location(&back).ends_with("onboarding=complete"),
+        "{}",
+        location(&back)
+    );
+
+    let refreshed = callback(stack, &query_of(&b_refresh)).await;
+    let to = location(&refreshed);
+    assert!(to.contains("/connect/onboarding/"), "refresh went to {to}");
+
+    let forged = callback(stack, "mode=return&state=forged.c3RhdGU.c2ln").await;
+    assert_eq!(forged.status().as_u16(), 400, "{}", body_json(&forged));
+
+    let again = onboard(stack, SELLER_A).await;
+    assert_eq!(again["status"], json!("complete"), "{again}");
+    assert!(again["dashboard_url"].is_string(), "{again}");
+    sellers
+}
+
+/// The balance page: a seller who never onboarded, A (complete, with money) twice (Stripe, then
+/// the cache), no token (401) and a buyer's token (403).
+pub async fn balance(stack: &Stack) {
+    let get = |token: Option<String>| async move {
+        let req = Event::new("GET", BALANCE)
+            .bearer(token.as_deref())
+            .request();
+        let resp = stack.balance(req).await;
+        (resp.status().as_u16(), body_json(&resp))
+    };
+    let (status, body) = get(Some(token(SELLER_C, &["seller"]))).await;
+    assert_eq!(
+        (status, &body["status"]),
+        (200, &json!("not_started")),
+        "{body}"
+    );
+
+    for _ in 0..2 {
+        let (status, body) = get(Some(token(SELLER_A, &["seller"]))).await;
+        assert_eq!(
+            (status, &body["status"]),
+            (200, &json!("complete")),
+            "{body}"
+        );
+        let money: i64 = body["available"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["amount"].as_i64())
+            .sum();
+        assert!(money > 0, "seller A should hold money: {body}");
+    }
+
+    let (status, body) = get(None).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = get(Some(token(SELLER_A, &["buyer"]))).await;
+    assert_eq!(status, 403, "{body}");
+}

@@ -1,0 +1,140 @@
+//! Webhook traffic: the local Stripe server's own events (payments, refunds, account updates),
+//! signed with its signer and delivered to the platform or Connect route, one at a time so
+//! each delivery's outcome is known.
+
+use harness::apigw::body_json;
+use harness::stripe::Fault;
+use serde_json::{Value, json};
+
+use super::Stack;
+use super::sellers::{SELLER_A, SELLER_B, Sellers};
+use super::support::{CONNECT_SECRET, PLATFORM_SECRET, signed_delivery, unix_now};
+
+const PLATFORM: (&str, &str) = ("/api/v1/webhooks/stripe", PLATFORM_SECRET);
+const CONNECT: (&str, &str) = ("/api/v1/webhooks/stripe/connect", CONNECT_SECRET);
+const EUR: &str = "eur";
+
+/// Delivers `body` to `route`; the HTTP status and the `Outcome` recorded for it.
+async fn deliver_body(stack: &Stack, (path, secret): (&str, &str), body: &str) -> (u16, String) {
+    let resp = stack.webhook(signed_delivery(path, secret, body)).await;
+    let status = resp.status().as_u16();
+    let event_id = serde_json::from_str::<Value>(body).map(|e| e["id"].clone());
+    let (outcome, of_event) = stack
+        .last_outcome()
+        .unwrap_or_else(|| panic!("no WebhookEvents record ({status} {})", body_json(&resp)));
+    assert_eq!(
+        event_id.ok(),
+        Some(json!(of_event)),
+        "outcome of another event"
+    );
+    (status, outcome)
+}
+
+async fn deliver(stack: &Stack, route: (&str, &str), event_id: &str) -> (u16, String) {
+    let body = stack.control.event(event_id).await.to_string();
+    deliver_body(stack, route, &body).await
+}
+
+fn expect(got: (u16, String), status: u16, outcome: &str, what: &str) {
+    assert_eq!(got, (status, outcome.to_owned()), "{what}");
+}
+
+/// A buyer's payment recorded (not delivered: this module delivers) by the local Stripe:
+/// (event id, charge id).
+async fn pay(stack: &Stack, amount: i64, metadata: Value) -> (String, String) {
+    let paid = stack
+        .control
+        .pay_with_metadata(EUR, amount, metadata, false)
+        .await;
+    (paid.event, paid.charge)
+}
+
+async fn refund(stack: &Stack, charge: &str, amount: i64) -> String {
+    stack.control.refund(charge, Some(amount), false).await
+}
+
+/// Every flow of the webhook and every outcome: processed, duplicate, ignored, rejected, failed.
+pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
+    // A (complete) is paid at once; B (onboarding started, not finished) is held.
+    let shares = format!("{SELLER_A}:6000,{SELLER_B}:4000");
+    let metadata = json!({ "veza_order_id": "ord_metrics_1", "veza_shares": shares });
+    let (paid, charge) = pay(stack, 10_000, metadata).await;
+    expect(
+        deliver(stack, PLATFORM, &paid).await,
+        200,
+        "processed",
+        "payment",
+    );
+    expect(
+        deliver(stack, PLATFORM, &paid).await,
+        200,
+        "duplicate",
+        "redelivery",
+    );
+
+    // B finishes onboarding: account.updated on the Connect endpoint releases B's share.
+    let updated = stack.control.complete_onboarding(&sellers.b).await;
+    expect(
+        deliver(stack, CONNECT, &updated).await,
+        200,
+        "processed",
+        "B completes",
+    );
+
+    // Partial refund: both transfers are partly reversed.
+    let first = refund(stack, &charge, 2_000).await;
+    expect(
+        deliver(stack, PLATFORM, &first).await,
+        200,
+        "processed",
+        "refund 1",
+    );
+    // A paid its balance out: A's reversal is refused (kept for attention), B's goes through.
+    stack.control.set_available(&sellers.a, EUR, 0).await;
+    let second = refund(stack, &charge, 2_000).await;
+    expect(
+        deliver(stack, PLATFORM, &second).await,
+        200,
+        "processed",
+        "refund 2",
+    );
+
+    // Metadata without shares: recorded as rejected, answered 200.
+    let (bad, _) = pay(stack, 1_000, json!({ "veza_order_id": "ord_metrics_bad" })).await;
+    expect(
+        deliver(stack, PLATFORM, &bad).await,
+        200,
+        "rejected",
+        "malformed",
+    );
+
+    // An event type the webhook does not act on.
+    let unknown = json!({
+        "id": "evt_metrics_unknown", "object": "event", "api_version": "2026-09-30.endive",
+        "created": unix_now(), "livemode": false, "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null }, "type": "v9.future.event",
+        "data": { "object": { "id": "x_1", "object": "thing" } }
+    });
+    let got = deliver_body(stack, PLATFORM, &unknown.to_string()).await;
+    expect(got, 200, "ignored", "unknown type");
+
+    // Stripe answers 500 to every attempt at the transfer: 503 (Stripe redelivers), then the
+    // redelivery pays A.
+    let fault = Fault::new("POST", "/v1/transfers", "status_500").times(stack.stripe_attempts);
+    stack.control.fault(fault).await;
+    let metadata =
+        json!({ "veza_order_id": "ord_metrics_2", "veza_shares": format!("{SELLER_A}:1000") });
+    let (faulted, _) = pay(stack, 1_000, metadata).await;
+    expect(
+        deliver(stack, PLATFORM, &faulted).await,
+        503,
+        "failed",
+        "faulted",
+    );
+    expect(
+        deliver(stack, PLATFORM, &faulted).await,
+        200,
+        "processed",
+        "redelivered",
+    );
+}
