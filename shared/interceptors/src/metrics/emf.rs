@@ -13,6 +13,10 @@ pub const MAX_VALUES: usize = 100;
 pub const MAX_DIMENSIONS: usize = 30;
 /// Longest dimension value CloudWatch accepts.
 pub const MAX_DIMENSION_VALUE: usize = 1024;
+/// CloudWatch Logs drops an EMF event larger than this.
+pub const MAX_RECORD_BYTES: usize = 256 * 1024;
+/// Metric and dimension names longer than this are refused by CloudWatch.
+pub const MAX_NAME: usize = 255;
 
 /// CloudWatch metric units used here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +244,10 @@ fn now_ms() -> u64 {
 /// Checks a printed EMF record against the same limits (used by tests over all traffic).
 pub fn validate(record: &Value) -> Result<(), String> {
     let root = record.as_object().ok_or("a record is a JSON object")?;
+    let size = record.to_string().len();
+    if size > MAX_RECORD_BYTES {
+        return Err(format!("record of {size} bytes (max {MAX_RECORD_BYTES})"));
+    }
     let aws = root
         .get("_aws")
         .and_then(Value::as_object)
@@ -270,8 +278,14 @@ pub fn validate(record: &Value) -> Result<(), String> {
                     set.len()
                 ));
             }
+            let mut seen = std::collections::HashSet::new();
             for name in set {
                 let name = name.as_str().ok_or("dimension names are strings")?;
+                if name.is_empty() || name.len() > MAX_NAME || !seen.insert(name) {
+                    return Err(format!(
+                        "dimension name {name:?} empty, too long or repeated"
+                    ));
+                }
                 match root.get(name).and_then(Value::as_str) {
                     Some(v) if !v.trim().is_empty() && v.len() <= MAX_DIMENSION_VALUE => {}
                     _ => {
@@ -297,6 +311,18 @@ pub fn validate(record: &Value) -> Result<(), String> {
                 .get("Name")
                 .and_then(Value::as_str)
                 .ok_or("metric Name must be a string")?;
+            if name.is_empty() || name.len() > MAX_NAME {
+                return Err(format!(
+                    "metric name of {} bytes (1 to {MAX_NAME})",
+                    name.len()
+                ));
+            }
+            if let Some(res) = m.get("StorageResolution")
+                && res.as_u64() != Some(1)
+                && res.as_u64() != Some(60)
+            {
+                return Err(format!("metric {name} StorageResolution must be 1 or 60"));
+            }
             if let Some(unit) = m.get("Unit")
                 && !unit.as_str().is_some_and(|u| UNITS.contains(&u))
             {

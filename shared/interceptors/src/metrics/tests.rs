@@ -257,6 +257,18 @@ fn validate_rejects_every_kind_of_bad_record() {
         mutate(&|v| v["_aws"]["CloudWatchMetrics"][0]["Metrics"] = json!([])),
         mutate(&|v| v["extra"] = json!({"nested": 1})),
         mutate(&|v| v["extra"] = json!(["a"])),
+        mutate(&|v| v["extra"] = json!("x".repeat(256 * 1024))),
+        mutate(&|v| {
+            v["_aws"]["CloudWatchMetrics"][0]["Dimensions"] = json!([["Function", "Function"]])
+        }),
+        mutate(&|v| {
+            v["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["StorageResolution"] = json!(5)
+        }),
+        mutate(&|v| {
+            let long = "M".repeat(256);
+            v[&long] = json!(1);
+            v["_aws"]["CloudWatchMetrics"][0]["Metrics"][0]["Name"] = json!(long);
+        }),
         mutate(&|v| {
             let dims: Vec<String> = (0..31).map(|i| format!("D{i}")).collect();
             for d in &dims {
