@@ -6,7 +6,7 @@
 //!   once and stores the result. Concurrent callers serve the previous (stale) value if there is one, else poll the
 //!   cache for the refresher's result (bounded by `wait`) before calling Stripe themselves.
 //! - Stripe unavailable (429/5xx/timeout): the last value is served with `stale: true` (if at
-//!   most `keep_stale` old), else the error goes out as a retryable 503.
+//!   most `keep_stale` old), else the error goes out as a retryable 503 (429 for Stripe's 429).
 //!
 //! The cache is an optimisation: if DynamoDB fails, the balance still comes from Stripe.
 

@@ -9,8 +9,8 @@
 //!   "as_of":<unix>,"stale":false}`, from the cache (see [`cache`]) or Stripe; `stale: true`
 //!   with the cached `as_of` when Stripe is unavailable and a previous value exists.
 //!
-//! Stripe unavailable with nothing cached: 503 `upstream_unavailable`, `retryable: true`,
-//! `Retry-After`.
+//! Stripe unavailable with nothing cached: 503 `upstream_unavailable` (429 `rate_limited` when
+//! Stripe rate-limited us), `retryable: true`, `Retry-After`.
 
 pub mod cache;
 

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use balance::CachePolicy;
+use harness::apigw::{assert_problem, assert_retryable_after, body_json};
+use harness::jwt::seller_token;
 use interceptors::metrics::MemorySink;
 use interceptors::{Body, Response, names};
 use payouts::ports::{
@@ -17,7 +19,7 @@ use payouts::{Currency, Money, SellerAccount};
 use serde_json::{Value, json};
 use store::{DynamoBalanceCache, DynamoSellerAccounts};
 use stripe_adapter::{RetryPolicy, StripeAdapter};
-use support::{Stripe, assert_problem, assert_retryable, body_json, seller_token};
+use support::Stripe;
 
 const BALANCE: &str = "GET /v1/balance";
 
@@ -97,7 +99,7 @@ impl World {
     }
 
     async fn get(&self, user: &str, query: &str) -> Response<Body> {
-        let req = support::request("balance.json", Some(&seller_token(user)), query, "");
+        let req = harness::apigw::request("balance.json", Some(&seller_token(user)), query, "");
         balance::handle(&self.deps, req).await
     }
 
@@ -155,7 +157,7 @@ async fn no_account_and_incomplete_onboarding_are_documented_non_errors() {
 
     let id = w.seller("restricted-seller", false).await;
     w.stripe
-        .update_onboarding(&id, json!({"details_submitted": true}))
+        .onboarding(&id, json!({"details_submitted": true}))
         .await;
     let account = w
         .accounts
@@ -296,7 +298,7 @@ fn eur(amount: i64) -> Money {
 
 async fn fail_balance(w: &World, kind: &str) {
     w.stripe
-        .fault("GET", "/v1/balance", kind, RetryPolicy::default().attempts)
+        .fail("GET", "/v1/balance", kind, RetryPolicy::default().attempts)
         .await;
 }
 
@@ -313,7 +315,7 @@ async fn stripe_failures_without_a_cached_value_are_retryable_errors() {
         let id = w.seller("seller-1", true).await;
         w.stripe.set_balance(&id, "eur", 10, 0).await;
         fail_balance(&w, kind).await;
-        assert_retryable(&w.get("seller-1", "").await);
+        assert_retryable_after(&w.get("seller-1", "").await, kind);
         assert!(w.cache.get("seller-1").await.unwrap().is_none(), "{kind}");
 
         let body = w.ok("seller-1").await;
@@ -374,10 +376,10 @@ async fn a_token_only_ever_reaches_its_own_sellers_account() {
 #[tokio::test]
 async fn tokens_are_required_and_must_be_a_sellers() {
     let w = world().await;
-    let req = support::request("balance.json", None, "", "");
+    let req = harness::apigw::request("balance.json", None, "", "");
     assert_problem(&balance::handle(&w.deps, req).await, 401, "token_missing");
-    let buyer = support::token(json!({"sub": "seller-1", "roles": ["buyer"]}));
-    let req = support::request("balance.json", Some(&buyer), "", "");
+    let buyer = harness::jwt::token(json!({"sub": "seller-1", "roles": ["buyer"]}));
+    let req = harness::apigw::request("balance.json", Some(&buyer), "", "");
     assert_problem(&balance::handle(&w.deps, req).await, 403, "not_a_seller");
 }
 

@@ -7,6 +7,9 @@ mod support;
 
 use std::sync::Arc;
 
+use harness::apigw::{assert_problem, assert_retryable_after, body_json, header};
+use harness::jwt::seller_token;
+use harness::stripe::browser;
 use interceptors::metrics::MemorySink;
 use interceptors::{Body, Response, names};
 use onboarding::StateSigner;
@@ -14,7 +17,7 @@ use onboarding::state::STATE_LIFETIME_SECS;
 use payouts::ports::SellerAccounts;
 use serde_json::json;
 use store::DynamoSellerAccounts;
-use support::{Stripe, assert_problem, assert_retryable, body_json, header, seller_token};
+use support::Stripe;
 
 struct World {
     stripe: Stripe,
@@ -53,7 +56,7 @@ async fn world() -> World {
 impl World {
     /// Starts onboarding for `user`: (account id, onboarding URL).
     async fn start(&self, user: &str) -> (String, String) {
-        let req = support::request("onboard.json", Some(&seller_token(user)), "", "");
+        let req = harness::apigw::request("onboard.json", Some(&seller_token(user)), "", "");
         let body = body_json(&onboard::handle(&self.onboard, req).await);
         let id = body["stripe_account_id"]
             .as_str()
@@ -65,11 +68,11 @@ impl World {
     /// Calls the callback with the query of `url` (a return/refresh URL Stripe redirected to).
     async fn follow(&self, url: &str) -> Response<Body> {
         assert!(url.starts_with(support::PUBLIC_API_URL), "{url}");
-        self.call(&support::query_of(url)).await
+        self.call(&harness::apigw::query_of(url)).await
     }
 
     async fn call(&self, query: &str) -> Response<Body> {
-        let req = support::request("callback-return.json", None, query, "");
+        let req = harness::apigw::request("callback-return.json", None, query, "");
         callback::handle(&self.callback, req).await
     }
 
@@ -92,7 +95,7 @@ fn frontend(status: &str) -> String {
 async fn return_after_completing_on_stripe_stores_the_flags_and_goes_to_the_page() {
     let w = world().await;
     let (account, url) = w.start("seller-1").await;
-    let return_url = support::browser_completes(&url).await;
+    let return_url = browser::completes(&url).await;
     assert!(return_url.contains("mode=return"), "{return_url}");
 
     let resp = w.follow(&return_url).await;
@@ -118,7 +121,7 @@ async fn return_after_completing_on_stripe_stores_the_flags_and_goes_to_the_page
 async fn return_without_finishing_is_pending_and_never_trusted() {
     let w = world().await;
     let (_, url) = w.start("seller-1").await;
-    let return_url = support::browser_leaves(&url).await;
+    let return_url = browser::leaves(&url).await;
     let resp = w.follow(&return_url).await;
     assert_eq!(location(&resp), frontend("pending"));
     // The account was re-read from Stripe, not assumed complete from the redirect.
@@ -145,8 +148,8 @@ async fn return_with_details_submitted_but_payouts_disabled_is_restricted() {
         "currently_due": ["external_account"], "past_due": ["individual.id_number"],
         "disabled_reason": "requirements.past_due",
     });
-    w.stripe.update_onboarding(&account, update).await;
-    let resp = w.follow(&support::browser_leaves(&url).await).await;
+    w.stripe.onboarding(&account, update).await;
+    let resp = w.follow(&browser::leaves(&url).await).await;
     assert_eq!(location(&resp), frontend("restricted"));
     let flags = w
         .accounts
@@ -170,8 +173,8 @@ async fn return_with_details_submitted_but_payouts_disabled_is_restricted() {
 async fn refresh_mints_a_new_link_and_redirects_to_it() {
     let w = world().await;
     let (_, url) = w.start("seller-1").await;
-    let _ = support::browser_leaves(&url).await; // the link is now used
-    let refresh_url = support::browser_revisits(&url).await;
+    let _ = browser::leaves(&url).await; // the link is now used
+    let refresh_url = browser::revisits(&url).await;
     assert!(refresh_url.contains("mode=refresh"), "{refresh_url}");
 
     let resp = w.follow(&refresh_url).await;
@@ -184,7 +187,7 @@ async fn refresh_mints_a_new_link_and_redirects_to_it() {
     assert_eq!(w.stripe.objects("account_links").await, 2);
     assert_eq!(w.stripe.objects("accounts").await, 1);
     // The new link works: it can be completed and returns to us again.
-    let return_url = support::browser_completes(&new_link).await;
+    let return_url = browser::completes(&new_link).await;
     assert_eq!(location(&w.follow(&return_url).await), frontend("complete"));
 }
 
@@ -192,9 +195,9 @@ async fn refresh_mints_a_new_link_and_redirects_to_it() {
 async fn refresh_for_a_complete_seller_goes_back_to_the_page() {
     let w = world().await;
     let (_, url) = w.start("seller-1").await;
-    let return_url = support::browser_completes(&url).await;
+    let return_url = browser::completes(&url).await;
     w.follow(&return_url).await;
-    let refresh_url = support::browser_revisits(&url).await;
+    let refresh_url = browser::revisits(&url).await;
     assert_eq!(
         location(&w.follow(&refresh_url).await),
         frontend("complete")
@@ -272,14 +275,14 @@ async fn stripe_failures_are_retryable_and_a_retry_succeeds() {
     for kind in ["status_500", "status_429"] {
         let w = world().await;
         let (_, url) = w.start("seller-1").await;
-        let _ = support::browser_leaves(&url).await;
-        let refresh_url = support::browser_revisits(&url).await;
+        let _ = browser::leaves(&url).await;
+        let refresh_url = browser::revisits(&url).await;
 
         // Refresh: minting the new link fails, then works.
         w.stripe
-            .fault("POST", "/v1/account_links", kind, attempts)
+            .fail("POST", "/v1/account_links", kind, attempts)
             .await;
-        assert_retryable(&w.follow(&refresh_url).await);
+        assert_retryable_after(&w.follow(&refresh_url).await, kind);
         assert_eq!(w.stripe.objects("account_links").await, 1, "{kind}");
         let new_link = location(&w.follow(&refresh_url).await).to_owned();
         assert!(
@@ -288,11 +291,11 @@ async fn stripe_failures_are_retryable_and_a_retry_succeeds() {
         );
 
         // Return: re-reading the account fails (nothing stored), then works.
-        let return_url = support::browser_completes(&new_link).await;
+        let return_url = browser::completes(&new_link).await;
         w.stripe
-            .fault("GET", "/v1/accounts/{id}", kind, attempts)
+            .fail("GET", "/v1/accounts/{id}", kind, attempts)
             .await;
-        assert_retryable(&w.follow(&return_url).await);
+        assert_retryable_after(&w.follow(&return_url).await, kind);
         let stored = w.accounts.find_by_user("seller-1").await.unwrap().unwrap();
         assert!(
             !stored.onboarding_completed,
@@ -314,7 +317,7 @@ async fn stripe_failures_are_retryable_and_a_retry_succeeds() {
 #[tokio::test]
 async fn only_get_is_served() {
     let w = world().await;
-    let mut req = support::request("callback-return.json", None, "mode=return", "");
+    let mut req = harness::apigw::request("callback-return.json", None, "mode=return", "");
     *req.method_mut() = http::Method::POST;
     let resp = callback::handle(&w.callback, req).await;
     assert_problem(&resp, 405, "method_not_allowed");

@@ -4,12 +4,16 @@ mod support;
 
 use std::sync::Arc;
 
+use harness::apigw::{
+    assert_problem, assert_rate_limited, assert_retryable, assert_retryable_after, body_json,
+};
+use harness::jwt::seller_token;
 use interceptors::metrics::MemorySink;
 use interceptors::{Body, Response, names};
 use payouts::ports::SellerAccounts;
 use serde_json::{Value, json};
 use store::DynamoSellerAccounts;
-use support::{Stripe, assert_problem, assert_retryable, body_json, seller_token};
+use support::Stripe;
 
 struct World {
     stripe: Stripe,
@@ -41,7 +45,7 @@ impl World {
     async fn onboard_with(&self, token: Option<&str>, body: &str) -> Response<Body> {
         onboard::handle(
             &self.deps,
-            support::request("onboard.json", token, "", body),
+            harness::apigw::request("onboard.json", token, "", body),
         )
         .await
     }
@@ -60,15 +64,7 @@ impl World {
 
     /// The connected account as Stripe holds it (read over the API like any client).
     async fn stripe_account(&self, id: &str) -> Value {
-        reqwest::Client::new()
-            .get(format!("{}v1/accounts/{id}", self.stripe.server.base_url))
-            .bearer_auth(self.stripe.server.api_key())
-            .send()
-            .await
-            .expect("retrieve")
-            .json()
-            .await
-            .expect("account JSON")
+        self.stripe.api_get(&format!("accounts/{id}"), None).await
     }
 }
 
@@ -220,9 +216,10 @@ async fn tokens_are_required_and_must_be_a_sellers() {
     let w = world().await;
     let resp = w.onboard_with(None, "").await;
     assert_problem(&resp, 401, "token_missing");
-    let buyer = support::token(json!({"sub": "buyer-1", "roles": ["buyer"]}));
+    let buyer = harness::jwt::token(json!({"sub": "buyer-1", "roles": ["buyer"]}));
     assert_problem(&w.onboard_with(Some(&buyer), "").await, 403, "not_a_seller");
-    let expired = support::token(json!({"sub": "seller-1", "roles": ["seller"], "exp": 1_000}));
+    let expired =
+        harness::jwt::token(json!({"sub": "seller-1", "roles": ["seller"], "exp": 1_000}));
     assert_problem(
         &w.onboard_with(Some(&expired), "").await,
         401,
@@ -256,7 +253,7 @@ async fn the_body_may_be_empty_or_an_empty_object_but_nothing_else() {
 #[tokio::test]
 async fn prefills_that_stripe_would_refuse_are_left_out() {
     let w = world().await;
-    let token = support::token(json!({
+    let token = harness::jwt::token(json!({
         "sub": "seller-1", "roles": "seller", "email": "not-an-email", "country": "France",
     }));
     let body = body_json(&w.onboard_with(Some(&token), "").await);
@@ -270,7 +267,7 @@ async fn prefills_that_stripe_would_refuse_are_left_out() {
 /// Exhausts the adapter's in-process retries so the failure reaches the handler.
 async fn fail_every_attempt(w: &World, method: &str, path: &str, kind: &str) {
     let attempts = stripe_adapter::RetryPolicy::default().attempts;
-    w.stripe.fault(method, path, kind, attempts).await;
+    w.stripe.fail(method, path, kind, attempts).await;
 }
 
 #[tokio::test]
@@ -278,7 +275,7 @@ async fn account_creation_failures_are_retryable_and_store_nothing() {
     for kind in ["status_500", "status_429"] {
         let w = world().await;
         fail_every_attempt(&w, "POST", "/v1/accounts", kind).await;
-        assert_retryable(&w.onboard("seller-1").await);
+        assert_retryable_after(&w.onboard("seller-1").await, kind);
         assert!(
             w.accounts.find_by_user("seller-1").await.unwrap().is_none(),
             "{kind}"
@@ -296,7 +293,7 @@ async fn a_failed_link_keeps_the_stored_account_for_the_retry() {
     for kind in ["status_500", "status_429"] {
         let w = world().await;
         fail_every_attempt(&w, "POST", "/v1/account_links", kind).await;
-        assert_retryable(&w.onboard("seller-1").await);
+        assert_retryable_after(&w.onboard("seller-1").await, kind);
         let stored = w
             .accounts
             .find_by_user("seller-1")
@@ -336,7 +333,7 @@ async fn flag_refresh_and_dashboard_link_failures_are_retryable() {
     w.stripe.complete_onboarding(&account).await;
     assert_eq!(w.onboard_ok("seller-1").await["status"], "complete");
     fail_every_attempt(&w, "POST", "/v1/accounts/{id}/login_links", "status_429").await;
-    assert_retryable(&w.onboard("seller-1").await);
+    assert_rate_limited(&w.onboard("seller-1").await);
     let body = w.onboard_ok("seller-1").await;
     assert!(body["dashboard_url"].is_string());
     assert_eq!(w.stripe.objects("accounts").await, 1);

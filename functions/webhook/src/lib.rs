@@ -241,7 +241,8 @@ async fn dispatch(cx: &Cx<'_>, endpoint: Endpoint, event: Event) -> Result<Outco
         (Endpoint::Platform, EventObject::PaymentIntentSucceeded(pi))
             if event.account.is_none() =>
         {
-            payment::on_payment(cx, &payment::facts_of(&pi)).await
+            // The event's own (signed) copy of the PaymentIntent, converted as a re-read would be.
+            payment::on_payment(cx, &stripe_adapter::payment_facts(&pi)).await
         }
         (Endpoint::Platform, EventObject::ChargeRefunded(charge)) if event.account.is_none() => {
             refund::on_refund(cx, &refund::RefundFacts::of(&charge)).await

@@ -11,30 +11,9 @@ use payouts::{
     LedgerShare, PaymentRecord, PaymentStatus, RejectReason, ShareDecision, ShareState,
     decide_share,
 };
-use stripe_shared::PaymentIntent;
 
 use crate::settle::{release, settle};
 use crate::{Cx, Failure, Outcome};
-
-/// The facts of the payment as the (signed) event carries them.
-// NOTE: the same conversion exists privately in stripe_adapter (convert::payment_facts); it
-// should be exported there and used here.
-pub fn facts_of(pi: &PaymentIntent) -> PaymentFacts {
-    PaymentFacts {
-        payment_intent_id: pi.id.as_str().to_owned(),
-        charge_id: pi
-            .latest_charge
-            .as_ref()
-            .map(|c| c.id().as_str().to_owned()),
-        amount_received: pi.amount_received,
-        currency: pi.currency.to_string(),
-        metadata: pi
-            .metadata
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-    }
-}
 
 /// Runs the payment flow; idempotent, so it is also how a refund that arrived first catches up.
 pub async fn on_payment(cx: &Cx<'_>, facts: &PaymentFacts) -> Result<Outcome, Failure> {

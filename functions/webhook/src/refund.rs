@@ -14,10 +14,10 @@
 
 use payouts::ports::GatewayError;
 use payouts::refund::{RefundAction, refund_action};
-use payouts::{LedgerShare, PaymentRecord, PaymentStatus, ShareState, keys};
+use payouts::{LedgerShare, PaymentRecord, PaymentStatus, ShareState};
 use stripe_shared::Charge;
 
-use crate::settle::{MAX_RACES, invariant, refusal_note, reload, round_of, with_round};
+use crate::settle::{MAX_RACES, invariant, refusal_note, reload};
 use crate::{Cx, Failure, Outcome, payment};
 
 /// What the refund event says.
@@ -158,10 +158,7 @@ async fn reverse(
             .map(|()| None);
     }
     let amount = target - base;
-    let key = with_round(
-        keys::reversal_key(&share.order_id, &share.seller, base),
-        round_of(&share),
-    );
+    let key = share.reversal_key(base);
     match transfers.create_reversal(&transfer_id, amount, &key).await {
         Ok(reversal) => {
             tracing::info!(order_id = %share.order_id, seller = %share.seller, %reversal, amount, "transfer reversed");
@@ -210,16 +207,16 @@ async fn record_reversal(
 }
 
 /// Stripe refused the reversal (e.g. the seller's balance is too low): needs attention, and the
-/// next refund step retries the whole missing amount under a new key round.
+/// next refund step retries the whole missing amount under a new key round (the refusal stays
+/// saved under this round's key for 24 h).
 async fn note_refusal(
     cx: &Cx<'_>,
     share: LedgerShare,
     code: &str,
 ) -> Result<Option<LedgerShare>, Failure> {
     tracing::error!(order_id = %share.order_id, seller = %share.seller, %code, "transfer reversal refused: needs attention");
-    let note = refusal_note("reversal", code, round_of(&share) + 1);
     let noted = share
-        .flag_attention(&note, cx.now)
+        .refuse_reversal(&refusal_note("reversal", code), cx.now)
         .map_err(invariant(&share))?;
     if cx.deps.ledger.replace_share(&noted).await? {
         cx.biz.reversal_failed(code, &noted.order_id);
@@ -228,7 +225,7 @@ async fn note_refusal(
     // Lost a race: whatever won is re-decided by the caller (a concurrent refusal of the same
     // key already noted it; a recorded reversal makes this step `Nothing`).
     let current = reload(cx, &share).await?;
-    if current.refunded == share.refunded && round_of(&current) > round_of(&share) {
+    if current.refunded == share.refunded && current.key_round > share.key_round {
         return Ok(None);
     }
     Ok(Some(current))

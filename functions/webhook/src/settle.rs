@@ -11,10 +11,11 @@
 //! - after Stripe created it but before the ledger write: the same look-up adopts it.
 //!
 //! A refusal (the account cannot receive, ...) moves the share back to `Held` with an attention
-//! note; `account.updated` releases it again ([`release`]).
+//! note and a new key round (`LedgerShare::key_round`: Stripe keeps answering the refusal to the
+//! old key for 24 h); `account.updated` releases it again ([`release`]).
 
 use payouts::ports::{GatewayError, TransferRef, TransferRequest};
-use payouts::{LedgerShare, Money, ShareState, TransitionError, keys};
+use payouts::{LedgerShare, Money, ShareState, TransitionError};
 
 use crate::{Cx, Failure};
 
@@ -67,7 +68,7 @@ pub async fn settle(cx: &Cx<'_>, mut share: LedgerShare) -> Result<LedgerShare, 
                     seller: claimed.seller.clone(),
                 };
                 transfers
-                    .create_transfer(&request, &transfer_key(&claimed))
+                    .create_transfer(&request, &claimed.transfer_key())
                     .await
             }
             Err(err) => Err(err),
@@ -167,15 +168,15 @@ async fn record_transfer(
     )))
 }
 
-/// Stripe refused the transfer: back to `Held`, with a note that also starts a new key round.
+/// Stripe refused the transfer: back to `Held`, with an attention note and a new key round.
 async fn refused(cx: &Cx<'_>, mut share: LedgerShare, code: &str) -> Result<LedgerShare, Failure> {
     for _ in 0..MAX_RACES {
         if share.state != ShareState::Pending {
             return Ok(share);
         }
-        let mut held = share.hold_back(cx.now).map_err(invariant(&share))?;
-        // Set on the same version (flag_attention would be one more version: no longer a CAS).
-        held.attention = Some(refusal_note("transfer", code, round_of(&share) + 1));
+        let held = share
+            .hold_back(&refusal_note("transfer", code), cx.now)
+            .map_err(invariant(&share))?;
         if cx.deps.ledger.replace_share(&held).await? {
             cx.biz.transfer_failed(code, &held.order_id);
             return Ok(held);
@@ -207,42 +208,7 @@ pub async fn reload(cx: &Cx<'_>, share: &LedgerShare) -> Result<LedgerShare, Fai
         })
 }
 
-// Key rounds. Stripe saves a refused request's answer under its idempotency key for 24 h, so the
-// same key cannot succeed after a refusal (and a changed amount under it is an
-// `idempotency_error`). Each refusal therefore starts a new round whose keys differ; the round
-// lives in the attention note, written only by the refusal's compare-and-set, so every
-// concurrent delivery derives the same key. NOTE: a shim until `LedgerShare` has a round field.
-
-/// `"<what>_refused:<code>; round=<n>"`.
-pub fn refusal_note(what: &str, code: &str, round: u32) -> String {
-    format!(
-        "{what}_refused:{}; round={round}",
-        crate::metrics::reason_code(code)
-    )
-}
-
-/// The key round of `share` (0 until something was refused).
-pub fn round_of(share: &LedgerShare) -> u32 {
-    share
-        .attention
-        .as_deref()
-        .and_then(|note| note.rsplit_once("; round="))
-        .and_then(|(_, n)| n.parse().ok())
-        .unwrap_or(0)
-}
-
-/// The transfer's idempotency key for the share's current round.
-pub fn transfer_key(share: &LedgerShare) -> String {
-    with_round(
-        keys::transfer_key(&share.order_id, &share.seller),
-        round_of(share),
-    )
-}
-
-pub(crate) fn with_round(key: String, round: u32) -> String {
-    if round == 0 {
-        key
-    } else {
-        format!("{key}-r{round}")
-    }
+/// The attention note of a refused transfer or reversal: `"<what>_refused:<code>"`.
+pub fn refusal_note(what: &str, code: &str) -> String {
+    format!("{what}_refused:{}", crate::metrics::reason_code(code))
 }

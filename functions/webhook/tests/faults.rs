@@ -8,6 +8,7 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use common::{EUR, Options, Stack};
+use harness::stripe::Fault;
 use payouts::ShareState;
 use serde_json::{Value, json};
 
@@ -34,7 +35,7 @@ async fn every_fault_on_transfer_creation_ends_in_exactly_one_transfer() {
     for (i, kind) in kinds.iter().enumerate() {
         stack
             .control
-            .fault("POST", "/v1/transfers", kind, "edge", 1)
+            .fault(Fault::new("POST", "/v1/transfers", kind))
             .await;
         let order = format!("ord_tf{i}");
         let paid = stack
@@ -70,11 +71,11 @@ async fn every_fault_on_the_transfer_lookup_is_survived() {
         // The first attempt fails, so the next one looks the transfer up first: that fails too.
         stack
             .control
-            .fault("POST", "/v1/transfers", "status_500", "edge", 1)
+            .fault(Fault::new("POST", "/v1/transfers", "status_500"))
             .await;
         stack
             .control
-            .fault("GET", "/v1/transfers", kind, "edge", 1)
+            .fault(Fault::new("GET", "/v1/transfers", kind))
             .await;
         let order = format!("ord_look{i}");
         let paid = stack
@@ -121,7 +122,7 @@ async fn every_fault_on_reversals_ends_in_exact_reversals() {
         ("GET", "/v1/transfers/{id}", "hang"),
     ];
     for (i, (method, path, kind)) in faults.iter().enumerate() {
-        stack.control.fault(method, path, kind, "edge", 1).await;
+        stack.control.fault(Fault::new(method, path, kind)).await;
         let refund = stack.control.refund(&paid.charge, Some(1000), true).await;
         redelivered(&stack, &refund).await;
         let refunded = stack.share("ord_rf", "usr_alice").await.refunded;
@@ -149,7 +150,7 @@ async fn every_fault_on_reading_the_account_and_the_payment_is_survived() {
         let account = stack.seller(&user, false).await;
         stack
             .control
-            .fault("GET", "/v1/accounts/{id}", kind, "edge", 1)
+            .fault(Fault::new("GET", "/v1/accounts/{id}", kind))
             .await;
         let complete = stack
             .control
@@ -171,7 +172,7 @@ async fn every_fault_on_reading_the_account_and_the_payment_is_survived() {
             .await;
         stack
             .control
-            .fault("GET", "/v1/payment_intents/{id}", kind, "edge", 1)
+            .fault(Fault::new("GET", "/v1/payment_intents/{id}", kind))
             .await;
         let refund = stack.control.refund(&early.charge, Some(2000), true).await;
         redelivered(&stack, &refund).await;
@@ -217,8 +218,8 @@ async fn a_ledger_write_lost_after_the_transfer_was_created_does_not_double_it()
         transfers[0]["id"].as_str().map(str::to_owned).as_ref()
     );
     // The redelivery found the transfer (list) instead of creating one.
-    assert_eq!(stack.control.count("POST /v1/transfers").await, 1);
-    assert!(stack.control.count("GET /v1/transfers").await >= 1);
+    assert_eq!(stack.control.calls("POST /v1/transfers").await, 1);
+    assert!(stack.control.calls("GET /v1/transfers").await >= 1);
     assert_eq!(stack.control.available(&alice, EUR).await, 1750);
 }
 
@@ -242,7 +243,7 @@ async fn after_24_hours_the_transfer_is_found_by_its_group_not_created_again() {
         vec![Some(200)]
     );
     assert_eq!(stack.control.transfers("ord_late").await.len(), 1);
-    assert_eq!(stack.control.count("POST /v1/transfers").await, 1);
+    assert_eq!(stack.control.calls("POST /v1/transfers").await, 1);
     assert_eq!(
         stack.share("ord_late", "usr_alice").await.state,
         ShareState::Transferred
@@ -270,7 +271,7 @@ async fn a_reversal_whose_ledger_write_was_lost_is_not_repeated_after_24_hours()
     assert_eq!(
         stack
             .control
-            .count("POST /v1/transfers/{id}/reversals")
+            .calls("POST /v1/transfers/{id}/reversals")
             .await,
         1
     );
@@ -290,7 +291,7 @@ async fn a_500_saved_under_the_key_is_retried_until_the_key_expires_then_paid_on
     // Stripe failed while executing: the 500 is saved under the key and replayed for 24 h.
     stack
         .control
-        .fault("POST", "/v1/transfers", "status_500", "handler", 1)
+        .fault(Fault::new("POST", "/v1/transfers", "status_500").at("handler"))
         .await;
     let paid = stack
         .control

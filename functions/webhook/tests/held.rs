@@ -177,6 +177,7 @@ async fn a_refused_transfer_goes_back_to_held_and_is_released_under_a_new_key() 
     stack.control.wait_delivered(&paid.event).await;
     let share = stack.share("ord_refused", "usr_frank").await;
     assert_eq!(share.state, ShareState::Held);
+    assert_eq!(share.key_round, 1, "the refusal started a new key round");
     let note = share.attention.expect("attention note");
     assert!(
         note.starts_with("transfer_refused:insufficient_capabilities_for_transfer"),
@@ -216,7 +217,7 @@ async fn a_refused_transfer_goes_back_to_held_and_is_released_under_a_new_key() 
         keys,
         [
             "veza-tr:ord_refused:usr_frank",
-            "veza-tr:ord_refused:usr_frank-r1"
+            "veza-tr:ord_refused:usr_frank:r1"
         ]
     );
 }

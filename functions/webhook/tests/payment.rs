@@ -144,7 +144,7 @@ async fn malformed_metadata_is_recorded_as_rejected_and_answered_200() {
     );
 
     assert!(stack.control.all_transfers().await.is_empty());
-    assert_eq!(stack.control.count("POST /v1/transfers").await, 0);
+    assert_eq!(stack.control.calls("POST /v1/transfers").await, 0);
     let rejected = [
         ("EventType", "payment_intent.succeeded"),
         ("Outcome", "rejected"),

@@ -153,7 +153,7 @@ async fn a_refused_reversal_is_kept_for_attention_and_retried_by_the_next_refund
         .await;
     stack.control.wait_delivered(&paid.event).await;
     // Alice paid her balance out: a reversal cannot take anything back.
-    stack.control.set_balance(&alice, EUR, 0).await;
+    stack.control.set_available(&alice, EUR, 0).await;
     let half = stack.control.refund(&paid.charge, Some(1000), true).await;
     stack.control.wait_delivered(&half).await;
     let share = stack.share("ord_low", "usr_alice").await;
@@ -179,7 +179,7 @@ async fn a_refused_reversal_is_kept_for_attention_and_retried_by_the_next_refund
     assert_eq!(stack.payment("ord_low").await.refunded_applied, 1000);
 
     // Money comes back; the full refund reverses everything still owed, in one reversal.
-    stack.control.set_balance(&alice, EUR, 1750).await;
+    stack.control.set_available(&alice, EUR, 1750).await;
     let rest = stack.control.refund(&paid.charge, None, true).await;
     stack.control.wait_delivered(&rest).await;
     let transfers = stack.control.transfers("ord_low").await;
@@ -187,4 +187,19 @@ async fn a_refused_reversal_is_kept_for_attention_and_retried_by_the_next_refund
     let share = stack.share("ord_low", "usr_alice").await;
     assert_eq!(share.refunded, 1750);
     assert_eq!(stack.control.available(&alice, EUR).await, 0);
+    // The retry starts from the same base in the refusal's new key round.
+    let keys: Vec<Value> = stack
+        .control
+        .requests("POST /v1/transfers/{id}/reversals")
+        .await
+        .iter()
+        .map(|r| r["idempotency_key"].clone())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "veza-trr:ord_low:usr_alice:0",
+            "veza-trr:ord_low:usr_alice:0:r1"
+        ]
+    );
 }

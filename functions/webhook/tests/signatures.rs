@@ -130,7 +130,7 @@ async fn every_bad_signature_is_a_400_and_changes_nothing() {
         common::ledger::item_counts(&stack.dynamo.client, &stack.tables).await,
         [0, 0, 0]
     );
-    assert_eq!(stack.control.count("POST /v1/transfers").await, 0);
+    assert_eq!(stack.control.calls("POST /v1/transfers").await, 0);
     assert_eq!(stack.metric("WebhookEvents", &[]), 0.0);
     assert_eq!(stack.metric("ClientErrors", &[]), 14.0);
     // The genuine delivery still works afterwards.
@@ -204,5 +204,5 @@ async fn events_of_the_other_mode_are_refused() {
         common::ledger::item_counts(&stack.dynamo.client, &stack.tables).await,
         [0, 0, 0]
     );
-    assert_eq!(stack.control.count("POST /v1/transfers").await, 0);
+    assert_eq!(stack.control.calls("POST /v1/transfers").await, 0);
 }

@@ -1,10 +1,11 @@
 //! Port errors → the one HTTP error type ([`ApiError`]). Internal causes ride along as the
 //! error's source (logged with the request id, never rendered).
 //!
-//! Stripe or DynamoDB being unavailable (429, 5xx, timeout) is the caller's cue to retry:
-//! 503 `upstream_unavailable`, `retryable: true`, `Retry-After`. It is 503 and not 429 even when
-//! Stripe rate-limited us: the limit is the platform's, not this caller's, and the port does not
-//! say which it was (see the report on `GatewayError::Unavailable`).
+//! Stripe or DynamoDB being unavailable (5xx, timeout) is the caller's cue to retry:
+//! 503 `upstream_unavailable`, `retryable: true`, `Retry-After`. Stripe rate-limiting us (its
+//! 429) is 429 `rate_limited`, also retryable with `Retry-After`: the caller learns to back off
+//! rather than retry at once, as with API Gateway's own throttling (which is also 429 whoever
+//! caused it).
 
 use interceptors::ApiError;
 use payouts::ports::{GatewayError, StoreError};
@@ -19,11 +20,20 @@ const MAX_RETRY_AFTER_SECS: u64 = 60;
 /// A Stripe failure as an HTTP error.
 pub fn gateway(err: GatewayError) -> ApiError {
     match err {
-        GatewayError::Unavailable { retry_after, .. } => {
+        GatewayError::Unavailable {
+            retry_after,
+            rate_limited,
+            ..
+        } => {
             let secs = retry_after.map_or(DEFAULT_RETRY_AFTER_SECS, |s| {
                 u32::try_from(s.clamp(1, MAX_RETRY_AFTER_SECS)).unwrap_or(DEFAULT_RETRY_AFTER_SECS)
             });
-            ApiError::upstream_unavailable(secs).with_source(err)
+            let answer = if rate_limited {
+                ApiError::rate_limited(secs)
+            } else {
+                ApiError::upstream_unavailable(secs)
+            };
+            answer.with_source(err)
         }
         GatewayError::NotFound => ApiError::upstream(
             "stripe_account_missing",
@@ -82,7 +92,8 @@ mod tests {
     fn unavailable_is_retryable_503_with_bounded_retry_after() {
         let e = gateway(GatewayError::Unavailable {
             retry_after: None,
-            cause: "429 rate_limit".into(),
+            cause: "500 api_error".into(),
+            rate_limited: false,
         });
         assert_eq!(
             (e.status().as_u16(), e.code(), e.retryable()),
@@ -92,13 +103,35 @@ mod tests {
         let e = gateway(GatewayError::Unavailable {
             retry_after: Some(7200),
             cause: String::new(),
+            rate_limited: false,
         });
         assert_eq!(e.retry_after(), Some(60));
         let e = gateway(GatewayError::Unavailable {
             retry_after: Some(0),
             cause: String::new(),
+            rate_limited: false,
         });
         assert_eq!(e.retry_after(), Some(1));
+    }
+
+    #[test]
+    fn a_stripe_rate_limit_is_a_retryable_429() {
+        let e = gateway(GatewayError::Unavailable {
+            retry_after: None,
+            cause: "429 rate_limit".into(),
+            rate_limited: true,
+        });
+        assert_eq!(
+            (e.status().as_u16(), e.code(), e.retryable()),
+            (429, "rate_limited", true)
+        );
+        assert_eq!(e.retry_after(), Some(DEFAULT_RETRY_AFTER_SECS));
+        let e = gateway(GatewayError::Unavailable {
+            retry_after: Some(7200),
+            cause: String::new(),
+            rate_limited: true,
+        });
+        assert_eq!((e.status().as_u16(), e.retry_after()), (429, Some(60)));
     }
 
     #[test]

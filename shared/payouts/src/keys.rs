@@ -1,6 +1,10 @@
 //! Deterministic Stripe idempotency keys: the same logical operation always sends the same key,
 //! so a retry (ours or Stripe's webhook redelivery) can never create a second object.
 //!
+//! Transfer and reversal keys carry the share's key round (`LedgerShare::key_round`, see
+//! [`with_round`]): after Stripe refuses a request it answers the same refusal to that key for
+//! 24 h, so the attempt after a refusal must send a new key.
+//!
 //! Parts are joined with `:`, a character ids cannot contain ([`crate::plan::is_valid_id`]
 //! allows `[A-Za-z0-9_-]`), so two different (order, seller) pairs can never produce one key
 //! (with `-` as the separator, order `a-b` + seller `c` and order `a` + seller `b-c` collided).
@@ -13,18 +17,20 @@ pub fn account_key(user_id: &str) -> String {
     format!("veza-acct:{user_id}")
 }
 
-/// The one transfer of a seller's share of an order (also used when a held share is released).
-pub fn transfer_key(order_id: &str, seller: &str) -> String {
-    format!("veza-tr:{order_id}:{seller}")
+/// The one transfer of a seller's share of an order (also used when a held share is released),
+/// in key round `round`.
+pub fn transfer_key(order_id: &str, seller: &str, round: u32) -> String {
+    with_round(&format!("veza-tr:{order_id}:{seller}"), round)
 }
 
-/// One reversal of a seller's transfer for an order. `step` tells the share's reversals apart and
-/// must be computed identically by every delivery of the same refund step: the webhook uses the
-/// share's refunded total *before* the reversal (its base), so a redelivery sends the same key,
-/// and a different amount from the same base is refused by Stripe (`idempotency_error`) instead
-/// of reversing twice.
-pub fn reversal_key(order_id: &str, seller: &str, step: i64) -> String {
-    format!("veza-trr:{order_id}:{seller}:{step}")
+/// One reversal of a seller's transfer for an order, keyed by the reversal's starting point and
+/// not by its target: `base` is the share's reversed total *before* the reversal (refunds
+/// withheld before the transfer plus what Stripe has reversed since), in key round `round`.
+/// Every delivery of the same refund step computes the same base, so a redelivery sends the same
+/// key; two refund steps racing from the same base send the same key with different amounts, and
+/// Stripe executes only one of them (the other gets an `idempotency_error`) instead of both.
+pub fn reversal_key(order_id: &str, seller: &str, base: i64, round: u32) -> String {
+    with_round(&format!("veza-trr:{order_id}:{seller}:{base}"), round)
 }
 
 /// `key` for retry round `round` (after Stripe refused the request under the previous key, which it

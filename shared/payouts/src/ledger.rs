@@ -95,7 +95,16 @@ pub struct LedgerShare {
     /// How many times a transfer was attempted: after the first, look the transfer up before
     /// creating one (the idempotency key may have expired, or the ledger write may have been lost).
     pub transfer_attempts: u32,
-    /// Set when a reversal was refused and a human must look (e.g. seller balance too low).
+    /// The idempotency-key round of the share's transfer and reversals ([`crate::keys`]): 0 until
+    /// Stripe refuses one of them, then one more per refusal. Stripe keeps a refused request's
+    /// answer under its key for 24 h, so the next attempt must send a new key. Only the refusal
+    /// transitions ([`LedgerShare::hold_back`], [`LedgerShare::refuse_reversal`]) raise it, in the
+    /// same compare-and-set as the refusal, so every concurrent delivery derives the same key.
+    /// Absent in items written before it existed: round 0.
+    #[serde(default)]
+    pub key_round: u32,
+    /// Set when a human must look (a refused transfer or reversal, a transfer that differs from
+    /// the plan).
     pub attention: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -108,9 +117,22 @@ impl LedgerShare {
     pub fn outstanding(&self) -> i64 {
         self.net - self.refunded
     }
+
+    /// The idempotency key of this share's transfer, in its current key round.
+    pub fn transfer_key(&self) -> String {
+        crate::keys::transfer_key(&self.order_id, &self.seller, self.key_round)
+    }
+
+    /// The idempotency key of the reversal that starts from `base` (the reversed total before
+    /// it; see [`crate::keys::reversal_key`]), in the share's current key round.
+    pub fn reversal_key(&self, base: i64) -> String {
+        crate::keys::reversal_key(&self.order_id, &self.seller, base, self.key_round)
+    }
 }
 
 #[cfg(test)]
 mod payment_tests;
+#[cfg(test)]
+mod round_tests;
 #[cfg(test)]
 mod tests;

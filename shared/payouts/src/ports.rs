@@ -120,6 +120,9 @@ pub enum GatewayError {
     Unavailable {
         retry_after: Option<u64>,
         cause: String,
+        /// Stripe rate-limited us (429), as opposed to failing or not answering: callers may
+        /// answer 429 instead of 503, and should back off rather than retry at once.
+        rate_limited: bool,
     },
     /// Stripe refused the request (4xx with a code, e.g. `balance_insufficient`): retrying won't help.
     #[error("stripe refused: {code}: {message}")]

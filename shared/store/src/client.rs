@@ -6,14 +6,46 @@ use aws_config::environment::{
 use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::{ProfileFileCredentialsProvider, ProfileFileRegionProvider};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
+use std::time::Duration;
 
 /// A DynamoDB client: the standard AWS configuration chain, or, when `endpoint` is given
 /// (`DYNAMODB_ENDPOINT`: moto, DynamoDB Local, LocalStack), that endpoint.
+///
+/// Every call is bounded ([`timeouts`], [`retries`]): a DynamoDB that hangs must answer the
+/// function's caller a retryable error well inside the Lambda timeout (10 s for the API
+/// functions), not time the whole invocation out.
 pub async fn client(endpoint: Option<&str>) -> Client {
-    Client::new(&sdk_config(endpoint).await)
+    let config = aws_sdk_dynamodb::config::Builder::from(&sdk_config(endpoint).await)
+        .timeout_config(timeouts())
+        .retry_config(retries())
+        .build();
+    Client::from_conf(config)
+}
+
+/// 1 s to connect, 2 s per attempt, 5 s per operation (all attempts and backoffs): DynamoDB
+/// answers in milliseconds, so an attempt that takes seconds is better abandoned and retried.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_secs(2))
+        .operation_timeout(Duration::from_secs(5))
+        .build()
+}
+
+/// The SDK's standard mode (transient errors and throttling, with a retry quota), 3 attempts, with
+/// backoffs of at most 100 ms then 200 ms (the default 1 s base would use most of the budget).
+/// Retried writes are safe: they are conditional (a retry of one that landed fails its condition,
+/// which callers already treat as "someone wrote first") or plain overwrites (the balance cache).
+pub fn retries() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_millis(100))
+        .with_max_backoff(Duration::from_secs(1))
 }
 
 /// The shared AWS configuration behind [`client`].
@@ -42,4 +74,49 @@ pub async fn sdk_config(endpoint: Option<&str>) -> SdkConfig {
         .credentials_provider(credentials)
         .load()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_client_carries_the_bounds() {
+        let client = client(Some("http://127.0.0.1:1")).await;
+        let config = client.config();
+        let timeouts = config.timeout_config().expect("timeouts");
+        assert_eq!(timeouts.operation_timeout(), Some(Duration::from_secs(5)));
+        assert_eq!(
+            timeouts.operation_attempt_timeout(),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(timeouts.connect_timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(config.retry_config().expect("retries").max_attempts(), 3);
+    }
+
+    /// A server that accepts connections and never answers: the call fails instead of hanging
+    /// until the Lambda timeout.
+    #[tokio::test]
+    async fn a_silent_endpoint_is_an_error_not_a_hang() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let silent = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket); // keep it open, say nothing
+            }
+        });
+        let err = client(Some(&endpoint))
+            .await
+            .describe_table()
+            .table_name("t")
+            .send()
+            .await
+            .expect_err("no answer");
+        assert!(
+            format!("{err:?}").to_lowercase().contains("timeout"),
+            "{err:?}"
+        );
+        silent.abort();
+    }
 }

@@ -19,7 +19,7 @@ pub mod schema;
 pub use accounts::DynamoSellerAccounts;
 pub use aws_sdk_dynamodb::Client;
 pub use balance::DynamoBalanceCache;
-pub use client::{client, sdk_config};
+pub use client::{client, retries, sdk_config, timeouts};
 pub use events::{DynamoEventLog, EVENT_RETENTION_SECS};
 pub use ledger::DynamoLedger;
 pub use payouts::ports::StoreError;

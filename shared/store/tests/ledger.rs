@@ -43,6 +43,7 @@ fn share(order: &str, seller: &str, state: ShareState) -> LedgerShare {
         transferred: 0,
         refunded: 0,
         transfer_attempts: 0,
+        key_round: 0,
         attention: None,
         created_at: 100,
         updated_at: 100,

@@ -82,7 +82,10 @@ pub(crate) fn balance(b: &stripe_core::Balance) -> Balance {
     }
 }
 
-pub(crate) fn payment_facts(pi: &PaymentIntent) -> PaymentFacts {
+/// What the payout plan needs from a PaymentIntent: ids, the amount received, the currency and
+/// the metadata naming the order and the sellers' shares. The same whether the PaymentIntent
+/// came in a (signed) `payment_intent.succeeded` event or was re-read from Stripe.
+pub fn payment_facts(pi: &PaymentIntent) -> PaymentFacts {
     PaymentFacts {
         payment_intent_id: pi.id.as_str().to_string(),
         charge_id: pi

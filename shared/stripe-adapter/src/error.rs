@@ -2,7 +2,8 @@
 //!
 //! | Stripe says                                   | port error    | retried here |
 //! |-----------------------------------------------|---------------|--------------|
-//! | 409 (idempotent request in flight, lock_timeout), 424, 429, 5xx | `Unavailable` | yes |
+//! | 409 (idempotent request in flight, lock_timeout), 424, 5xx | `Unavailable` | yes |
+//! | 429 (rate limited)                            | `Unavailable { rate_limited: true }` | yes |
 //! | timeout, connection failure                   | `Unavailable` | yes          |
 //! | 404 `resource_missing`                        | `NotFound`    | no           |
 //! | other 4xx                                     | `Refused{code}` (code, else error type) | no |
@@ -33,11 +34,15 @@ pub(crate) fn classify(err: &StripeError) -> Failure {
             let message = scrub(api.message.as_deref().unwrap_or(""));
             from_status(*status, code, message)
         }
-        StripeError::Timeout => unavailable("timeout", true),
-        StripeError::ClientError(msg) => unavailable(&format!("transport: {}", scrub(msg)), true),
-        StripeError::JSONDeserialize(msg) => {
-            unavailable(&format!("unreadable response: {}", scrub(msg)), false)
+        StripeError::Timeout => unavailable("timeout", true, false),
+        StripeError::ClientError(msg) => {
+            unavailable(&format!("transport: {}", scrub(msg)), true, false)
         }
+        StripeError::JSONDeserialize(msg) => unavailable(
+            &format!("unreadable response: {}", scrub(msg)),
+            false,
+            false,
+        ),
         StripeError::ConfigError(msg) => Failure {
             error: GatewayError::Refused {
                 code: "client_config".into(),
@@ -51,7 +56,9 @@ pub(crate) fn classify(err: &StripeError) -> Failure {
 /// Classifies an HTTP error status with Stripe's error `code` (or `type` when it has no code).
 pub(crate) fn from_status(status: u16, code: String, message: String) -> Failure {
     match status {
-        409 | 424 | 429 | 500..=599 => unavailable(&format!("{status} {code}: {message}"), true),
+        409 | 424 | 429 | 500..=599 => {
+            unavailable(&format!("{status} {code}: {message}"), true, status == 429)
+        }
         404 if code == "resource_missing" => Failure {
             error: GatewayError::NotFound,
             retryable: false,
@@ -63,12 +70,13 @@ pub(crate) fn from_status(status: u16, code: String, message: String) -> Failure
     }
 }
 
-fn unavailable(cause: &str, retryable: bool) -> Failure {
+fn unavailable(cause: &str, retryable: bool, rate_limited: bool) -> Failure {
     Failure {
         error: GatewayError::Unavailable {
             // async-stripe does not expose response headers; Stripe rarely sends Retry-After.
             retry_after: None,
             cause: cause.to_string(),
+            rate_limited,
         },
         retryable,
     }
@@ -108,15 +116,25 @@ mod tests {
     }
 
     #[test]
-    fn retryable_statuses_are_unavailable() {
+    fn retryable_statuses_are_unavailable_and_only_429_is_a_rate_limit() {
         for status in [409, 424, 429, 500, 502, 503, 504, 599] {
             let f = classify_status(status, "api_error");
             assert!(f.retryable, "{status}");
-            assert!(
-                matches!(f.error, GatewayError::Unavailable { .. }),
-                "{status}"
-            );
+            match f.error {
+                GatewayError::Unavailable { rate_limited, .. } => {
+                    assert_eq!(rate_limited, status == 429, "{status}")
+                }
+                other => panic!("{status}: {other:?}"),
+            }
         }
+        let timeout = classify(&StripeError::Timeout).error;
+        assert!(matches!(
+            timeout,
+            GatewayError::Unavailable {
+                rate_limited: false,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -33,9 +33,9 @@ async fn creates_an_express_account_once_per_key() {
         .await
         .unwrap();
     assert_eq!(again, id);
-    assert_eq!(env.object_count("accounts").await, 1);
+    assert_eq!(env.objects("accounts").await, 1);
 
-    let raw = env.api_get(&format!("accounts/{id}")).await;
+    let raw = env.api_get(&format!("accounts/{id}"), None).await;
     assert_eq!(raw["type"], "express");
     assert_eq!(raw["metadata"]["user_id"], "usr_a");
     assert_eq!(raw["email"], "usr_a@example.com");
@@ -56,7 +56,7 @@ async fn account_without_email_or_country() {
         .create_express_account(&seller, "k-b")
         .await
         .unwrap();
-    let raw = env.api_get(&format!("accounts/{id}")).await;
+    let raw = env.api_get(&format!("accounts/{id}"), None).await;
     assert_eq!(raw["metadata"]["user_id"], "usr_b");
 }
 
@@ -78,9 +78,7 @@ async fn retrieves_flags_through_onboarding() {
     );
 
     // Overlapping currently_due / past_due come back merged, sorted and de-duplicated.
-    env.control(
-        &format!("accounts/{id}/onboarding"),
-        json!({"details_submitted": true, "currently_due": ["z.field", "external_account"],
+    env.onboarding(&id, json!({"details_submitted": true, "currently_due": ["z.field", "external_account"],
                "past_due": ["external_account", "a.field"], "disabled_reason": "requirements.past_due"}),
     )
     .await;
@@ -95,11 +93,7 @@ async fn retrieves_flags_through_onboarding() {
     );
     assert_eq!(restricted.status(), OnboardingStatus::Restricted);
 
-    env.control(
-        &format!("accounts/{id}/onboarding"),
-        json!({"complete": true}),
-    )
-    .await;
+    env.onboarding(&id, json!({"complete": true})).await;
     let done = env.stripe.retrieve_account(&id).await.unwrap();
     assert!(
         done.details_submitted
@@ -112,11 +106,7 @@ async fn retrieves_flags_through_onboarding() {
     assert_eq!(done.status(), OnboardingStatus::Complete);
 
     // Payouts enabled but the transfers capability not active: not payable.
-    env.control(
-        &format!("accounts/{id}/onboarding"),
-        json!({"transfers": "pending"}),
-    )
-    .await;
+    env.onboarding(&id, json!({"transfers": "pending"})).await;
     let pending = env.stripe.retrieve_account(&id).await.unwrap();
     assert!(pending.payouts_enabled && !pending.transfers_active);
     assert_eq!(pending.status(), OnboardingStatus::Restricted);
@@ -186,9 +176,7 @@ async fn balance_is_the_connected_accounts_in_every_currency() {
     let m = |amount, c: &str| Money::new(amount, payouts::Currency::parse(c).unwrap());
     assert_eq!(b.available, vec![m(10, "eur"), m(1234, "usd")]);
     assert_eq!(b.pending, vec![m(999, "eur"), m(50, "usd")]);
-    let requests = env
-        .control_get("requests?endpoint=GET%20%2Fv1%2Fbalance")
-        .await;
+    let requests = json!(env.requests("GET /v1/balance").await);
     assert!(
         requests.to_string().contains(&id),
         "sent as the connected account: {requests}"

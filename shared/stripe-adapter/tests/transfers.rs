@@ -37,14 +37,14 @@ async fn transfers_from_the_charge_once_per_key() {
     let acct = env.seller("usr_a").await;
     let (_, charge) = env.pay("ord_1", 10_000, json!({})).await;
     let req = request("ord_1", "usr_a", &acct, &charge, 5_400);
-    let key = payouts::keys::transfer_key("ord_1", "usr_a");
+    let key = payouts::keys::transfer_key("ord_1", "usr_a", 0);
     let t = env.stripe.create_transfer(&req, &key).await.unwrap();
     assert_eq!(t.amount, 5_400);
     assert!(t.id.starts_with("tr_"));
     assert_eq!(env.stripe.create_transfer(&req, &key).await.unwrap(), t);
-    assert_eq!(env.object_count("transfers").await, 1);
+    assert_eq!(env.objects("transfers").await, 1);
 
-    let raw = env.api_get(&format!("transfers/{}", t.id)).await;
+    let raw = env.api_get(&format!("transfers/{}", t.id), None).await;
     assert_eq!(raw["destination"], acct.as_str());
     assert_eq!(raw["source_transaction"], charge.as_str());
     assert_eq!(raw["transfer_group"], "ord_1");
@@ -76,7 +76,7 @@ async fn the_same_key_with_other_parameters_is_refused() {
         .await
         .unwrap_err();
     assert_eq!(refused_code(err), "idempotency_error");
-    assert_eq!(env.object_count("transfers").await, 1);
+    assert_eq!(env.objects("transfers").await, 1);
 }
 
 #[tokio::test]
@@ -90,7 +90,7 @@ async fn insufficient_platform_funds_without_a_source_is_refused() {
         .await
         .unwrap_err();
     assert_eq!(refused_code(err), "insufficient_funds");
-    assert_eq!(env.object_count("transfers").await, 0);
+    assert_eq!(env.objects("transfers").await, 0);
     // Covered by the balance, the same transfer without a source goes through.
     env.set_balance("platform", "usd", 5_000, 0).await;
     let t = env
@@ -99,7 +99,7 @@ async fn insufficient_platform_funds_without_a_source_is_refused() {
         .await
         .unwrap();
     assert_eq!(
-        env.api_get(&format!("transfers/{}", t.id)).await["source_transaction"],
+        env.api_get(&format!("transfers/{}", t.id), None).await["source_transaction"],
         json!(null)
     );
 }
@@ -115,11 +115,8 @@ async fn more_than_the_charge_or_to_an_unready_account_is_refused() {
         .await
         .unwrap_err();
     assert_eq!(refused_code(err), "amount_too_large");
-    env.control(
-        &format!("accounts/{acct}/onboarding"),
-        json!({"transfers": "inactive"}),
-    )
-    .await;
+    env.onboarding(&acct, json!({"transfers": "inactive"}))
+        .await;
     let err = env
         .stripe
         .create_transfer(&request("ord_1", "usr_a", &acct, &charge, 10), "k2")
@@ -189,14 +186,8 @@ async fn find_transfer_pages_through_and_returns_the_oldest() {
             .as_ref(),
         made.first()
     );
-    let pages = env
-        .control_get("requests?endpoint=GET%20%2Fv1%2Ftransfers")
-        .await;
-    assert_eq!(
-        pages["requests"].as_array().map(Vec::len),
-        Some(2),
-        "105 transfers = 2 pages of 100"
-    );
+    let pages = env.requests("GET /v1/transfers").await;
+    assert_eq!(pages.len(), 2, "105 transfers = 2 pages of 100");
 }
 
 #[tokio::test]
@@ -210,7 +201,7 @@ async fn reversals_once_per_key_and_refused_when_the_seller_balance_is_low() {
         .await
         .unwrap();
 
-    let key = payouts::keys::reversal_key("ord_1", "usr_a", 0);
+    let key = payouts::keys::reversal_key("ord_1", "usr_a", 0, 0);
     let r = env
         .stripe
         .create_reversal(&t.id, 1_000, &key)
@@ -224,8 +215,8 @@ async fn reversals_once_per_key_and_refused_when_the_seller_balance_is_low() {
             .unwrap(),
         r
     );
-    assert_eq!(env.object_count("transfer_reversals").await, 1);
-    let raw = env.api_get(&format!("transfers/{}", t.id)).await;
+    assert_eq!(env.objects("transfer_reversals").await, 1);
+    let raw = env.api_get(&format!("transfers/{}", t.id), None).await;
     assert_eq!(raw["amount_reversed"], 1_000);
     assert_eq!(
         raw["reversals"]["data"][0]["metadata"]["reversal_key"],
@@ -251,7 +242,7 @@ async fn reversals_once_per_key_and_refused_when_the_seller_balance_is_low() {
         .await
         .unwrap_err();
     assert_eq!(refused_code(err), "balance_insufficient");
-    assert_eq!(env.object_count("transfer_reversals").await, 1);
+    assert_eq!(env.objects("transfer_reversals").await, 1);
 }
 
 #[tokio::test]

@@ -2,9 +2,11 @@
 //!
 //! - [`dynamo`]: a DynamoDB client on a real moto server (or on `DYNAMODB_ENDPOINT`);
 //!   [`tables`]: a fresh, uniquely prefixed set of the template's tables for one test.
-//! - [`stripe()`]: a local Stripe server (`stripe_local`) for one test.
-//! - [`apigw`], [`jwt`]: API Gateway v2 requests and JWT minting (filled in by the issues that
-//!   need them).
+//! - [`stripe()`]: a local Stripe server (`stripe_local`) for one test; [`stripe::Control`]
+//!   drives it over HTTP, [`stripe::browser`] plays the seller on its onboarding page.
+//! - [`apigw`]: API Gateway v2 (payload 2.0) requests from `tests/events/*.json` or built from
+//!   scratch, the answers' problem documents, and a loopback HTTP server in front of a handler.
+//! - [`jwt`]: HS256 tokens like the web app's.
 
 pub mod apigw;
 pub mod jwt;

@@ -1,11 +1,10 @@
 //! The whole stack for one test: moto DynamoDB tables (harness), a local Stripe server that
-//! delivers signed events over HTTP to a local receiver running `webhook::handle` with the real
-//! DynamoDB and Stripe adapters. Nothing is mocked; waits are on conditions, never sleeps.
+//! delivers signed events over HTTP to a loopback receiver (`harness::apigw::serve`) running
+//! `webhook::handle` with the real DynamoDB and Stripe adapters. Nothing is mocked; waits are on
+//! conditions, never sleeps.
 #![allow(dead_code)] // each test binary uses a different part of this support code
 
 pub mod ledger;
-pub mod receiver;
-pub mod stripe;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +22,7 @@ use tokio::task::JoinHandle;
 use webhook::{CONNECT_ROUTE, Config, Deps, PLATFORM_ROUTE};
 
 use self::ledger::FlakyLedger;
-use self::stripe::Control;
+use harness::stripe::Control;
 
 pub const PLATFORM_SECRET: &str = "whsec_test_platform_secret";
 pub const CONNECT_SECRET: &str = "whsec_test_connect_secret";
@@ -120,8 +119,8 @@ impl Stack {
             delivery: o.delivery,
             ..stripe_local::Config::default()
         };
-        let stripe = stripe_local::spawn(config).await.expect("stripe-local");
-        let control = Control::new(&stripe.base_url, stripe.api_key());
+        let stripe = harness::stripe_with(config).await;
+        let control = Control::new(&stripe);
         let adapter = StripeAdapter::new(&stripe.base_url, stripe.api_key(), o.stripe_timeout)
             .expect("adapter")
             .with_retry(o.retry);
@@ -159,7 +158,7 @@ impl Stack {
             },
             interceptors,
         });
-        let server = receiver::serve(listener, deps.clone());
+        let server = harness::apigw::serve(listener, deps.clone(), webhook::handle);
         Stack {
             stripe,
             control,

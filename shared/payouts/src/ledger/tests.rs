@@ -68,12 +68,17 @@ fn transitions() -> Vec<(&'static str, Step, &'static [ShareState])> {
             |s| s.mark_transferred("tr_9", 900, "acct_1", NOW),
             &[Pending],
         ),
-        ("hold_back", |s| s.hold_back(NOW), &[Pending]),
+        ("hold_back", |s| s.hold_back("refused", NOW), &[Pending]),
         ("release_to", |s| s.release_to("acct_2", NOW), &[Held]),
         ("withhold", |s| s.withhold(100, NOW), &[Held]),
         (
             "record_reversal",
             |s| s.record_reversal(100, NOW),
+            &[Transferred],
+        ),
+        (
+            "refuse_reversal",
+            |s| s.refuse_reversal("refused", NOW),
             &[Transferred],
         ),
         (
@@ -271,7 +276,7 @@ fn hold_back_then_release_keeps_attempts() {
     let p = in_state(ShareState::Pending)
         .begin_transfer_attempt(NOW)
         .unwrap();
-    let held = p.hold_back(NOW).unwrap();
+    let held = p.hold_back("transfer_refused:x", NOW).unwrap();
     assert_eq!(
         (held.state, held.destination.clone(), held.transfer_attempts),
         (ShareState::Held, None, 1)

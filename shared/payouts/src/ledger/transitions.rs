@@ -12,8 +12,10 @@
 //!      │ begin_transfer_attempt (Pending -> Pending, attempts + 1)
 //!      v mark_transferred
 //!   Transferred ──record_reversal──> Transferred
+//!               ──refuse_reversal──> Transferred (key round + 1)
 //! ```
-//! `flag_attention` / `clear_attention` are allowed in every state.
+//! `hold_back` is a refusal too: it starts a new key round. `flag_attention` / `clear_attention`
+//! are allowed in every state.
 
 use crate::plan::{PayoutPlan, Share};
 use crate::{LedgerShare, SellerAccount, ShareState};
@@ -102,6 +104,7 @@ impl LedgerShare {
             transferred: 0,
             refunded: 0,
             transfer_attempts: 0,
+            key_round: 0,
             attention: None,
             created_at: now,
             updated_at: now,
@@ -192,12 +195,16 @@ impl LedgerShare {
     }
 
     /// Back to held: Stripe refused the transfer for good (e.g. the account lost its transfers
-    /// capability). `transfer_attempts` is kept, so a later release looks the transfer up first.
-    pub fn hold_back(&self, now: i64) -> Result<LedgerShare, TransitionError> {
+    /// capability); `reason` becomes the attention note. A new key round starts, since the refusal
+    /// stays saved under the old key. `transfer_attempts` is kept, so a later release looks the
+    /// transfer up first.
+    pub fn hold_back(&self, reason: &str, now: i64) -> Result<LedgerShare, TransitionError> {
         self.require(ShareState::Pending, "hold back")?;
         let mut next = self.next(now);
         next.state = ShareState::Held;
         next.destination = None;
+        next.attention = Some(reason.to_string());
+        next.key_round = self.key_round.saturating_add(1);
         Ok(next)
     }
 
@@ -238,7 +245,18 @@ impl LedgerShare {
         Ok(next)
     }
 
-    /// A human must look (e.g. Stripe refused a reversal: seller balance too low). Kept until
+    /// Stripe refused a reversal (e.g. the seller's balance is too low): `reason` becomes the
+    /// attention note and a new key round starts, so the next refund step can retry the whole
+    /// missing amount under keys the refusal is not saved under.
+    pub fn refuse_reversal(&self, reason: &str, now: i64) -> Result<LedgerShare, TransitionError> {
+        self.require(ShareState::Transferred, "refuse a reversal of")?;
+        let mut next = self.next(now);
+        next.attention = Some(reason.to_string());
+        next.key_round = self.key_round.saturating_add(1);
+        Ok(next)
+    }
+
+    /// A human must look (e.g. a transfer that differs from the plan). Kept until
     /// [`LedgerShare::clear_attention`], even if a later step succeeds.
     pub fn flag_attention(&self, reason: &str, now: i64) -> Result<LedgerShare, TransitionError> {
         let mut next = self.next(now);

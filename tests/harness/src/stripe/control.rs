@@ -1,0 +1,352 @@
+//! A client of one local Stripe server over HTTP: its control API (`/_control`: payments,
+//! refunds, onboarding, balances, faults, clock, deliveries, request log) and the real `/v1` API
+//! for what tests assert on (accounts, transfers, balances), as any Stripe client reads it.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::StripeServer;
+
+/// What the webhook answered to each delivery attempt (`None`: no answer).
+pub type Statuses = Vec<Option<u16>>;
+
+/// A payment made through the control API.
+#[derive(Clone, Debug)]
+pub struct Payment {
+    pub payment_intent: String,
+    pub charge: String,
+    /// The `payment_intent.succeeded` event.
+    pub event: String,
+}
+
+/// A fault for the next calls of one endpoint (see stripe-local's `faults` module).
+#[derive(Clone, Debug)]
+pub struct Fault(Value);
+
+impl Fault {
+    /// The next call of `method path` fails with `kind` (`status_500`, `status_429`, `hang`,
+    /// `hang_after`, ...). The path matches whole (`{id}` matches one segment); the fault acts at
+    /// the edge (before idempotency: nothing is saved under the key); hangs last 2.5 s.
+    pub fn new(method: &str, path: &str, kind: &str) -> Fault {
+        Fault(json!({
+            "method": method, "path": path, "exact": true, "kind": kind, "count": 1,
+            "stage": "edge", "hang_ms": 2500,
+        }))
+    }
+
+    /// The next `count` matching calls fail.
+    pub fn times(mut self, count: u32) -> Fault {
+        self.0["count"] = json!(count);
+        self
+    }
+
+    /// `edge` (default) or `handler` (after the idempotency layer: the failure is saved).
+    pub fn at(mut self, stage: &str) -> Fault {
+        self.0["stage"] = json!(stage);
+        self
+    }
+
+    /// How long `hang` and `hang_after` sleep.
+    pub fn hang_ms(mut self, ms: u64) -> Fault {
+        self.0["hang_ms"] = json!(ms);
+        self
+    }
+
+    /// Match every path under `path` instead of `path` alone.
+    pub fn by_prefix(mut self) -> Fault {
+        self.0["exact"] = json!(false);
+        self
+    }
+}
+
+/// A client of one local Stripe server. Every control call asserts a 2xx answer.
+#[derive(Clone, Debug)]
+pub struct Control {
+    http: reqwest::Client,
+    /// The server's origin, without a trailing slash.
+    base: String,
+    key: String,
+}
+
+impl Control {
+    pub fn new(server: &StripeServer) -> Control {
+        Control::at(&server.base_url, server.api_key())
+    }
+
+    /// A client of the server at `base_url` with API key `api_key` (e.g. one `make dev` runs).
+    pub fn at(base_url: &str, api_key: &str) -> Control {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("reqwest client");
+        Control {
+            http,
+            base: base_url.trim_end_matches('/').to_owned(),
+            key: api_key.to_owned(),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/_control/{}", self.base, path.trim_start_matches('/'));
+        let mut req = self.http.request(method.clone(), &url);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+        let status = res.status();
+        let value: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{method} {url} -> {status}: {value}");
+        value
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Value {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Value {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    // ---- money in and out ---------------------------------------------------------------
+
+    /// A buyer pays `amount` for `order` whose metadata names the sellers' gross shares
+    /// (`[("usr_a", 6000)]` → `veza_shares = usr_a:6000`). `deliver: false` only records the
+    /// `payment_intent.succeeded` event.
+    pub async fn pay(
+        &self,
+        order: &str,
+        currency: &str,
+        amount: i64,
+        shares: &[(&str, i64)],
+        deliver: bool,
+    ) -> Payment {
+        let shares: Vec<String> = shares.iter().map(|(s, g)| format!("{s}:{g}")).collect();
+        let metadata = json!({ "veza_order_id": order, "veza_shares": shares.join(",") });
+        self.pay_with_metadata(currency, amount, metadata, deliver)
+            .await
+    }
+
+    pub async fn pay_with_metadata(
+        &self,
+        currency: &str,
+        amount: i64,
+        metadata: Value,
+        deliver: bool,
+    ) -> Payment {
+        self.payment(json!({
+            "currency": currency, "amount": amount, "metadata": metadata, "deliver": deliver,
+        }))
+        .await
+    }
+
+    /// A payment from a raw `POST /_control/payments` body (`order_id`, `transfer_group`, ...).
+    pub async fn payment(&self, body: Value) -> Payment {
+        let v = self.post("payments", body).await;
+        Payment {
+            payment_intent: str_of(&v["payment_intent"]["id"]),
+            charge: str_of(&v["charge"]["id"]),
+            event: str_of(&v["event_id"]),
+        }
+    }
+
+    /// Refunds `amount` (or the rest) of a charge; returns the `charge.refunded` event id.
+    pub async fn refund(&self, charge: &str, amount: Option<i64>, deliver: bool) -> String {
+        let mut body = json!({ "deliver": deliver });
+        if let Some(a) = amount {
+            body["amount"] = json!(a);
+        }
+        let v = self.post(&format!("charges/{charge}/refunds"), body).await;
+        str_of(&v["event_id"])
+    }
+
+    /// Sets one currency of an account's balance (`platform` for the platform's own).
+    pub async fn set_balance(&self, account: &str, currency: &str, available: i64, pending: i64) {
+        let body = json!({ "currency": currency, "available": available, "pending": pending });
+        self.post(&format!("accounts/{account}/balance"), body)
+            .await;
+    }
+
+    /// Sets one currency's available balance, leaving its pending amount as it is.
+    pub async fn set_available(&self, account: &str, currency: &str, available: i64) {
+        let body = json!({ "currency": currency, "available": available });
+        self.post(&format!("accounts/{account}/balance"), body)
+            .await;
+    }
+
+    // ---- accounts -------------------------------------------------------------------------
+
+    /// Updates an account's onboarding (see stripe-local's `OnboardingUpdate`); returns the
+    /// `account.updated` event id.
+    pub async fn onboarding(&self, account: &str, update: Value) -> String {
+        let v = self
+            .post(&format!("accounts/{account}/onboarding"), update)
+            .await;
+        str_of(&v["event_id"])
+    }
+
+    /// Finishes onboarding (details submitted, charges and payouts enabled, transfers active);
+    /// returns the `account.updated` event id.
+    pub async fn complete_onboarding(&self, account: &str) -> String {
+        self.onboarding(account, json!({ "complete": true })).await
+    }
+
+    /// How many objects of `kind` (`accounts`, `account_links`, `transfers`, ...) the server holds.
+    pub async fn objects(&self, kind: &str) -> u64 {
+        self.get("objects").await[kind]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no count of {kind}"))
+    }
+
+    // ---- webhook deliveries ---------------------------------------------------------------
+
+    /// Delivers an event `times` times, `concurrency` at once; the webhook's answers.
+    pub async fn deliver(&self, event: &str, times: u32, concurrency: u32) -> Statuses {
+        let body = json!({ "times": times, "concurrency": concurrency });
+        let v = self.post(&format!("events/{event}/deliver"), body).await;
+        v["statuses"]
+            .as_array()
+            .expect("statuses")
+            .iter()
+            .map(|s| s.as_u64().and_then(|n| u16::try_from(n).ok()))
+            .collect()
+    }
+
+    /// Waits (long poll, at most 60 s) until `event` was delivered with a 2xx.
+    pub async fn wait_delivered(&self, event: &str) {
+        let v = self
+            .get(&format!(
+                "deliveries?event_id={event}&delivered=true&timeout_ms=60000"
+            ))
+            .await;
+        assert_eq!(
+            v["satisfied"],
+            json!(true),
+            "event {event} not delivered: {v}"
+        );
+    }
+
+    /// The event's JSON body (as Stripe would send it).
+    pub async fn event(&self, id: &str) -> Value {
+        self.get(&format!("events/{id}")).await
+    }
+
+    /// Every delivery attempt of `event`.
+    pub async fn deliveries(&self, event: &str) -> Vec<Value> {
+        let v = self.get(&format!("deliveries?event_id={event}")).await;
+        v["deliveries"].as_array().cloned().unwrap_or_default()
+    }
+
+    // ---- faults and clock -----------------------------------------------------------------
+
+    pub async fn fault(&self, fault: Fault) {
+        self.post("faults", fault.0).await;
+    }
+
+    pub async fn clear_faults(&self) {
+        self.delete("faults").await;
+    }
+
+    pub async fn advance_clock(&self, seconds: i64) {
+        self.post("clock", json!({ "advance_seconds": seconds }))
+            .await;
+    }
+
+    // ---- the request log ------------------------------------------------------------------
+
+    /// The log entries of `endpoint` (`"POST /v1/transfers"`): `idempotency_key`, `status`,
+    /// `replayed`, `fault`, `stripe_account`, ...
+    pub async fn requests(&self, endpoint: &str) -> Vec<Value> {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("endpoint", endpoint)
+            .finish();
+        let v = self.get(&format!("requests?{query}")).await;
+        v["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Calls made so far to `endpoint` (`"GET /v1/accounts/{id}"`), faults and replays included.
+    pub async fn calls(&self, endpoint: &str) -> u64 {
+        self.get("requests").await["counts"][endpoint]
+            .as_u64()
+            .unwrap_or(0)
+    }
+
+    /// Waits (polling, at most 30 s) until no API call is executing any more (a hung request
+    /// has finished), so a test can count what every call did.
+    pub async fn wait_idle(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let v = self.get("requests").await;
+            let busy = v["requests"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|e| e["status"].is_null()));
+            if !busy {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "stripe-local still busy: {v}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    // ---- the real API -----------------------------------------------------------------------
+
+    /// `GET /v1/<path>` with the API key (as `account` when given); asserts a 2xx.
+    pub async fn api_get(&self, path: &str, account: Option<&str>) -> Value {
+        let mut req = self
+            .http
+            .get(format!("{}/v1/{path}", self.base))
+            .bearer_auth(&self.key);
+        if let Some(a) = account {
+            req = req.header("Stripe-Account", a);
+        }
+        let res = req.send().await.expect("stripe api");
+        assert!(
+            res.status().is_success(),
+            "GET /v1/{path}: {}",
+            res.status()
+        );
+        res.json().await.expect("json")
+    }
+
+    /// Every transfer of an order (`transfer_group`).
+    pub async fn transfers(&self, order: &str) -> Vec<Value> {
+        let path = format!("transfers?transfer_group={order}&limit=100");
+        let v = self.api_get(&path, None).await;
+        v["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Every transfer on the server.
+    pub async fn all_transfers(&self) -> Vec<Value> {
+        let v = self.api_get("transfers?limit=100", None).await;
+        v["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// An account's available balance in `currency`.
+    pub async fn available(&self, account: &str, currency: &str) -> i64 {
+        let v = self.api_get("balance", Some(account)).await;
+        v["available"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["currency"] == json!(currency))
+            .filter_map(|e| e["amount"].as_i64())
+            .sum()
+    }
+}
+
+fn str_of(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("expected a string, got {v}"))
+        .to_owned()
+}
