@@ -88,10 +88,14 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(stripe: &settings::StripeSettings, payout: &settings::PayoutSettings) -> Self {
+    pub fn new(
+        stripe: &settings::StripeSettings,
+        secrets: &settings::WebhookSecrets,
+        payout: &settings::PayoutSettings,
+    ) -> Self {
         Config {
-            platform_secrets: stripe.webhook_secrets.clone(),
-            connect_secrets: stripe.connect_webhook_secrets.clone(),
+            platform_secrets: secrets.platform.clone(),
+            connect_secrets: secrets.connect.clone(),
             livemode: stripe.livemode,
             fee_bps: u32::from(payout.platform_fee_bps),
         }

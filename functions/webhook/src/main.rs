@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use interceptors::error::BoxError;
-use settings::{PayoutSettings, StripeSettings, TableNames};
+use settings::{PayoutSettings, StripeSettings, TableNames, WebhookSecrets};
 use webhook::{Config, Deps, FUNCTION, handle};
 
 #[tokio::main]
@@ -15,6 +15,7 @@ async fn main() -> ExitCode {
 async fn deps() -> Result<Deps, BoxError> {
     let tables = TableNames::from_env()?;
     let stripe = StripeSettings::from_env()?;
+    let secrets = WebhookSecrets::from_env()?;
     let payout = PayoutSettings::from_env()?;
     // Also writes the ColdStarts record.
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, false)?;
@@ -32,7 +33,7 @@ async fn deps() -> Result<Deps, BoxError> {
         events: Arc::new(store::DynamoEventLog::new(dynamo, &tables.webhook_events)),
         connect: adapter.clone(),
         transfers: adapter,
-        config: Config::new(&stripe, &payout),
+        config: Config::new(&stripe, &secrets, &payout),
         interceptors,
     })
 }

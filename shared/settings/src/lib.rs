@@ -17,7 +17,7 @@ mod tables;
 pub use app::{AppSettings, BalanceSettings, HttpSettings, OnboardingSettings, PayoutSettings};
 pub use jwt::{JwtAlgorithm, JwtKey, JwtSettings};
 pub use secret::Secret;
-pub use stripe::StripeSettings;
+pub use stripe::{StripeSettings, WebhookSecrets};
 pub use tables::TableNames;
 
 /// Every variable any section reads (each is documented in `.env.example`).

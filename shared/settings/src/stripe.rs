@@ -9,10 +9,6 @@ pub struct StripeSettings {
     pub secret_key: Secret,
     /// `STRIPE_CONNECT_CLIENT_ID` (optional, `ca_...`).
     pub client_id: Option<String>,
-    /// `STRIPE_WEBHOOK_SECRET`: signing secrets of the platform endpoint (two during a roll).
-    pub webhook_secrets: Vec<Secret>,
-    /// `STRIPE_CONNECT_WEBHOOK_SECRET`: signing secrets of the Connect endpoint (two during a roll).
-    pub connect_webhook_secrets: Vec<Secret>,
     /// `STRIPE_API_BASE` without a trailing slash (default `https://api.stripe.com`).
     pub api_base: String,
     /// `STRIPE_LIVEMODE` (default false); agrees with the key's prefix.
@@ -74,8 +70,6 @@ impl StripeSettings {
         Ok(Self {
             secret_key,
             client_id,
-            webhook_secrets: webhook_secrets(&env, "STRIPE_WEBHOOK_SECRET")?,
-            connect_webhook_secrets: webhook_secrets(&env, "STRIPE_CONNECT_WEBHOOK_SECRET")?,
             api_base: trim_slash(&api_base),
             livemode,
             timeout: Duration::from_millis(env.number(
@@ -83,6 +77,32 @@ impl StripeSettings {
                 Some(8000),
                 1..=60_000,
             )?),
+        })
+    }
+}
+
+/// The webhook endpoints' signing secrets: a section of its own so that only the webhook function
+/// is given (and requires) them.
+#[derive(Debug, Clone)]
+pub struct WebhookSecrets {
+    /// `STRIPE_WEBHOOK_SECRET`: signing secrets of the platform endpoint (two during a roll).
+    pub platform: Vec<Secret>,
+    /// `STRIPE_CONNECT_WEBHOOK_SECRET`: signing secrets of the Connect endpoint (two during a roll).
+    pub connect: Vec<Secret>,
+}
+
+impl WebhookSecrets {
+    /// Loads from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(crate::env_lookup)
+    }
+
+    /// Loads through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        Ok(Self {
+            platform: webhook_secrets(&env, "STRIPE_WEBHOOK_SECRET")?,
+            connect: webhook_secrets(&env, "STRIPE_CONNECT_WEBHOOK_SECRET")?,
         })
     }
 }
@@ -145,14 +165,17 @@ mod tests {
         assert_eq!(s.api_base, "https://api.stripe.com");
         assert!(!s.livemode);
         assert_eq!(s.timeout, Duration::from_millis(8000));
-        assert_eq!(
-            s.webhook_secrets,
-            vec![Secret::new("whsec_SENTINELplatform")]
-        );
-        assert_eq!(
-            s.connect_webhook_secrets,
-            vec![Secret::new("whsec_SENTINELconnect")]
-        );
+        let w = WebhookSecrets::from_lookup(lookup(BASE)).unwrap();
+        assert_eq!(w.platform, vec![Secret::new("whsec_SENTINELplatform")]);
+        assert_eq!(w.connect, vec![Secret::new("whsec_SENTINELconnect")]);
+    }
+
+    #[test]
+    fn api_functions_need_no_signing_secrets() {
+        let pairs = [BASE[0]];
+        assert!(load(&pairs).is_ok());
+        let err = WebhookSecrets::from_lookup(lookup(&pairs)).unwrap_err();
+        assert_eq!(err.var(), "STRIPE_WEBHOOK_SECRET");
     }
 
     #[test]
@@ -174,7 +197,8 @@ mod tests {
         assert_eq!(s.client_id.as_deref(), Some("ca_123"));
         assert_eq!(s.api_base, "http://127.0.0.1:12111");
         assert_eq!(s.timeout, Duration::from_millis(2500));
-        let secrets: Vec<_> = s.webhook_secrets.iter().map(Secret::expose).collect();
+        let w = WebhookSecrets::from_lookup(lookup(&pairs)).unwrap();
+        let secrets: Vec<_> = w.platform.iter().map(Secret::expose).collect();
         assert_eq!(secrets, ["whsec_new", "whsec_old"]);
     }
 
@@ -185,14 +209,20 @@ mod tests {
             "STRIPE_WEBHOOK_SECRET",
             "STRIPE_CONNECT_WEBHOOK_SECRET",
         ] {
-            let err = load(&with(BASE, var, None)).unwrap_err();
+            let both = |pairs: &[(&str, &str)]| {
+                load(pairs)
+                    .err()
+                    .or_else(|| WebhookSecrets::from_lookup(lookup(pairs)).err())
+                    .expect("an error")
+            };
+            let err = both(&with(BASE, var, None));
             assert_eq!(
                 err,
                 ConfigError::Missing {
                     var: var_static(var)
                 }
             );
-            let err = load(&with(BASE, var, Some("   "))).unwrap_err();
+            let err = both(&with(BASE, var, Some("   ")));
             assert_eq!(err.var(), var);
         }
     }
@@ -260,8 +290,12 @@ mod tests {
             ",whsec_a",
         ] {
             for var in ["STRIPE_WEBHOOK_SECRET", "STRIPE_CONNECT_WEBHOOK_SECRET"] {
-                let reason = invalid(&with(BASE, var, Some(bad)), var);
-                assert!(!reason.contains("whsec_a"), "{reason}");
+                match WebhookSecrets::from_lookup(lookup(&with(BASE, var, Some(bad)))) {
+                    Err(ConfigError::Invalid { var: v, reason }) if v == var => {
+                        assert!(!reason.contains("whsec_a"), "{reason}")
+                    }
+                    other => panic!("expected {var} invalid, got {other:?}"),
+                }
             }
         }
     }

@@ -39,6 +39,7 @@ fn the_sections_read_exactly_the_listed_variables() {
     };
     // The placeholders themselves are valid configuration.
     StripeSettings::from_lookup(lookup).unwrap();
+    WebhookSecrets::from_lookup(lookup).unwrap();
     JwtSettings::from_lookup(lookup).unwrap();
     TableNames::from_lookup(lookup).unwrap();
     AppSettings::from_lookup(lookup).unwrap();

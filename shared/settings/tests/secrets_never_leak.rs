@@ -42,14 +42,15 @@ fn debug_output_of_every_section_is_redacted() {
     let env = full_env();
     let lookup = |k: &str| env.get(k).cloned();
     let stripe = StripeSettings::from_lookup(lookup).unwrap();
+    let webhook = WebhookSecrets::from_lookup(lookup).unwrap();
     let jwt = JwtSettings::from_lookup(lookup).unwrap();
     let app = AppSettings::from_lookup(lookup).unwrap();
     let onboarding = OnboardingSettings::from_lookup(lookup).unwrap();
     assert_clean(&format!(
-        "{stripe:?} {jwt:?} {app:?} {onboarding:?} {app:#?}"
+        "{stripe:?} {webhook:?} {jwt:?} {app:?} {onboarding:?} {app:#?}"
     ));
     assert_eq!(stripe.secret_key.expose(), SENTINELS[0]);
-    assert_eq!(stripe.connect_webhook_secrets[1].expose(), SENTINELS[5]);
+    assert_eq!(webhook.connect[1].expose(), SENTINELS[5]);
     assert_eq!(app.onboarding.state_secret.expose(), SENTINELS[4]);
 }
 
@@ -75,6 +76,7 @@ fn error_messages_never_echo_secret_values() {
         let lookup = |k: &str| env.get(k).cloned();
         let errors: Vec<ConfigError> = [
             StripeSettings::from_lookup(lookup).err(),
+            WebhookSecrets::from_lookup(lookup).err(),
             JwtSettings::from_lookup(lookup).err(),
             AppSettings::from_lookup(lookup).err(),
         ]

@@ -135,7 +135,11 @@ impl Stack {
                 events: Arc::new(DynamoEventLog::new(client, &tables.webhook_events)),
                 connect: webhook_stripe.clone(),
                 transfers: webhook_stripe,
-                config: webhook::Config::new(&stripe, &payout),
+                config: webhook::Config::new(
+                    &stripe,
+                    &settings::WebhookSecrets::from_lookup(&env).expect("webhook secrets"),
+                    &payout,
+                ),
                 interceptors: webhook_facade,
             },
             sinks: [onboard_sink, callback_sink, balance_sink, webhook_sink],
