@@ -4,7 +4,7 @@
 test: ## install what is missing (.venv), start moto, fmt + clippy + every test
 	@scripts/test.sh
 
-dev: ## the local stack: DynamoDB (moto) with the template's tables; Ctrl-C stops it
+dev: ## the local stack: DynamoDB (moto), local Stripe, the four functions (cargo lambda watch); Ctrl-C stops it
 	@scripts/dev.sh
 
 venv: ## only create/update .venv from requirements-dev.txt
@@ -15,3 +15,11 @@ lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transfor
 
 package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
 	@scripts/package.sh
+
+.PHONY: e2e invoke-events
+
+e2e: ## the end-to-end commerce test alone (starts its own local stack, or E2E_API_URL/E2E_STRIPE_URL)
+	@scripts/e2e.sh
+
+invoke-events: ## every tests/events/ file through `cargo lambda invoke` against the local stack
+	@scripts/invoke-events.sh

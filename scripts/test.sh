@@ -39,6 +39,9 @@ log "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
 run cargo fmt --all --check
 run scripts/lint-template.sh
 run cargo clippy --workspace --all-targets -- -D warnings
+# Builds the four functions once (the e2e test's stack then starts in seconds) and invokes each
+# tests/events file through cargo-lambda's local runtime.
+run scripts/invoke-events.sh
 if cargo nextest --version >/dev/null 2>&1; then
     run cargo nextest run --workspace --no-fail-fast
 else

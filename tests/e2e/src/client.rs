@@ -1,0 +1,92 @@
+//! HTTP to the API as the seller page and a seller's browser call it (the local Stripe server is
+//! driven with `harness::stripe::Control`). Redirects are never followed: the test follows them
+//! itself, like a browser, to check every hop.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::stack::Stack;
+
+/// One HTTP answer, read fully.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub location: Option<String>,
+    pub text: String,
+    /// The body parsed as JSON (`Null` if it is not JSON).
+    pub json: Value,
+}
+
+impl Reply {
+    /// Panics with the body unless the status is `status`.
+    #[track_caller]
+    pub fn expect(self, status: u16, what: &str) -> Reply {
+        assert_eq!(
+            self.status, status,
+            "{what}: unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+}
+
+/// Talks to one stack's API.
+pub struct Client {
+    http: reqwest::Client,
+    /// The API's origin, e.g. `http://127.0.0.1:9000`.
+    pub api: String,
+}
+
+impl Client {
+    pub fn new(stack: &Stack) -> Client {
+        // reqwest brings ring, the workspace aws-lc-rs: rustls needs the choice made once.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap_or_else(|e| panic!("HTTP client: {e}"));
+        Client {
+            http,
+            api: stack.api.clone(),
+        }
+    }
+
+    /// `method` on an API path (`/api/v1/...`), with a bearer token if given.
+    pub async fn api(&self, method: Method, path: &str, token: Option<&str>) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.api));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        send(req).await
+    }
+
+    /// GET an absolute URL, as a browser following a redirect.
+    pub async fn browse(&self, url: &str) -> Reply {
+        send(self.http.get(url)).await
+    }
+}
+
+async fn send(req: reqwest::RequestBuilder) -> Reply {
+    let resp = req
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("HTTP request failed: {e}"));
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply {
+        status,
+        location,
+        text,
+        json,
+    }
+}

@@ -1,0 +1,210 @@
+//! The commerce flow end to end, over HTTP, against the whole local stack as `make dev` runs it
+//! (functions under `cargo lambda watch`, moto, the local Stripe server forwarding signed
+//! webhooks): seller A onboards through Stripe's page and the callback; seller B has not; a buyer
+//! pays an order shared by A and B → A is paid, B's share is held; B onboards → B is paid; a
+//! partial refund → proportional reversals; both balances match. Redelivering every event then
+//! changes nothing (exactly once). Waits are server-side long polls on "event delivered with a
+//! 2xx" (the webhook answers only once its work is done), never sleeps.
+//!
+//! Amounts follow the documented rules, written out here rather than calling the domain code:
+//! fee = round half up of gross × PLATFORM_FEE_BPS / 10 000 (`payouts::plan`), net = gross − fee;
+//! a refund claims floor(net × refunded / received) of each share (`payouts::refund`).
+
+use std::path::Path;
+
+use e2e::client::Client;
+use e2e::stack::Stack;
+use e2e::token::TokenSpec;
+use harness::stripe::{Control, browser};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const ONBOARD: &str = "/api/v1/sell/connect/onboard";
+const BALANCE: &str = "/api/v1/sell/balance";
+
+fn fee(gross: i64, bps: i64) -> i64 {
+    (gross * bps + 5_000) / 10_000
+}
+
+fn claim(net: i64, received: i64, refunded: i64) -> i64 {
+    net * refunded / received
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
+    let stack = Stack::start(Path::new(env!("CARGO_TARGET_TMPDIR")));
+    let api = Client::new(&stack);
+    let stripe = Control::at(&stack.stripe, &stack.stripe_key);
+    // Fresh ids: the test can also run against a long-lived `make dev` stack.
+    let run = &uuid::Uuid::new_v4().simple().to_string()[..10];
+    let (alice, bob, order) = (
+        format!("usr_a{run}"),
+        format!("usr_b{run}"),
+        format!("ord_{run}"),
+    );
+    let token = |sub: &str| stack.minter.mint(&TokenSpec::seller(sub)).expect("token");
+    let (token_a, token_b) = (token(&alice), token(&bob));
+
+    // Seller A onboards like a browser would: onboard → Stripe's page → callback → complete.
+    let acct_a = onboard_through_stripe_page(&api, &token_a).await;
+    let status = api
+        .api(Method::POST, ONBOARD, Some(&token_a))
+        .await
+        .expect(200, "A again");
+    assert_eq!(status.json["status"], "complete", "{}", status.text);
+    assert!(status.json["dashboard_url"].is_string(), "{}", status.text);
+
+    // Seller B has not onboarded.
+    let b = api
+        .api(Method::GET, BALANCE, Some(&token_b))
+        .await
+        .expect(200, "B's balance");
+    assert_eq!(
+        b.json,
+        json!({"status": "not_started", "available": [], "pending": []})
+    );
+
+    // A buyer pays the order: 60.01 EUR of A's items, 39.99 of B's, 5.00 shipping.
+    let (gross_a, gross_b, received) = (6_001, 3_999, 10_500);
+    let bps = i64::from(stack.fee_bps);
+    let (net_a, net_b) = (gross_a - fee(gross_a, bps), gross_b - fee(gross_b, bps));
+    let shares = [(alice.as_str(), gross_a), (bob.as_str(), gross_b)];
+    let paid = stripe.pay(&order, "eur", received, &shares, true).await;
+    stripe.wait_delivered(&paid.event).await;
+    let transfers = stripe.transfers(&order).await;
+    assert_eq!(
+        transfers.len(),
+        1,
+        "only A is paid, B's share is held: {transfers:?}"
+    );
+    assert_transfer(&transfers[0], &acct_a, net_a, &paid.charge);
+
+    // B onboards (Stripe's account.updated is what tells us) → B's held share is released.
+    let started = api
+        .api(Method::POST, ONBOARD, Some(&token_b))
+        .await
+        .expect(200, "B onboards");
+    let acct_b = started.json["stripe_account_id"]
+        .as_str()
+        .expect("B's account")
+        .to_owned();
+    let account_event = stripe.complete_onboarding(&acct_b).await;
+    stripe.wait_delivered(&account_event).await;
+    let transfers = stripe.transfers(&order).await;
+    assert_eq!(
+        transfers.len(),
+        2,
+        "B is paid once onboarded: {transfers:?}"
+    );
+    let to = |acct: &str| transfers.iter().find(|t| t["destination"] == acct).cloned();
+    let (tr_a, tr_b) = (
+        to(&acct_a).expect("A's transfer"),
+        to(&acct_b).expect("B's transfer"),
+    );
+    assert_transfer(&tr_b, &acct_b, net_b, &paid.charge);
+    let b_status = api
+        .api(Method::POST, ONBOARD, Some(&token_b))
+        .await
+        .expect(200, "B's status");
+    assert_eq!(b_status.json["status"], "complete", "{}", b_status.text);
+
+    // A partial refund takes back each seller's proportional part of their net.
+    let refunded = 3_333;
+    let refund_event = stripe.refund(&paid.charge, Some(refunded), true).await;
+    stripe.wait_delivered(&refund_event).await;
+    let (claim_a, claim_b) = (
+        claim(net_a, received, refunded),
+        claim(net_b, received, refunded),
+    );
+    assert_reversed(&stripe, &tr_a, claim_a).await;
+    assert_reversed(&stripe, &tr_b, claim_b).await;
+
+    // Exactly once: every event delivered again (twice, concurrently) changes nothing.
+    for event in [&paid.event, &account_event, &refund_event] {
+        let statuses = stripe.deliver(event, 2, 2).await;
+        assert_eq!(statuses, [Some(200), Some(200)], "redelivering {event}");
+    }
+    assert_eq!(
+        stripe.transfers(&order).await.len(),
+        2,
+        "no transfer is made twice"
+    );
+    assert_reversed(&stripe, &tr_a, claim_a).await;
+    assert_reversed(&stripe, &tr_b, claim_b).await;
+
+    // Both sellers' balances, read through the API, are what they were paid less what was taken
+    // back, and agree with Stripe's own figures.
+    for (who, tok, acct, expected) in [
+        ("A", &token_a, &acct_a, net_a - claim_a),
+        ("B", &token_b, &acct_b, net_b - claim_b),
+    ] {
+        let reply = api
+            .api(Method::GET, BALANCE, Some(tok))
+            .await
+            .expect(200, who);
+        assert_eq!(reply.json["status"], "complete", "{who}: {}", reply.text);
+        let available = json!([{"amount": expected, "currency": "eur"}]);
+        assert_eq!(reply.json["available"], available, "{who}: {}", reply.text);
+        assert_eq!(
+            stripe.available(acct, "eur").await,
+            expected,
+            "{who} on Stripe"
+        );
+    }
+}
+
+/// onboard → the Account Link page → "Complete onboarding" → Stripe's redirect to our callback
+/// (`mode=return`) → the callback's redirect to the seller page with `onboarding=complete`.
+async fn onboard_through_stripe_page(api: &Client, token: &str) -> String {
+    let started = api
+        .api(Method::POST, ONBOARD, Some(token))
+        .await
+        .expect(200, "onboard");
+    assert_eq!(started.json["status"], "pending", "{}", started.text);
+    let acct = started.json["stripe_account_id"]
+        .as_str()
+        .expect("account id")
+        .to_owned();
+    let link = started.json["onboarding_url"]
+        .as_str()
+        .expect("onboarding_url");
+
+    let back = browser::completes(link).await;
+    let callback = format!(
+        "{}/api/v1/sell/connect/callback?mode=return&state=",
+        api.api
+    );
+    assert!(
+        back.starts_with(&callback),
+        "Stripe returns to our callback: {back}"
+    );
+    let landed = api.browse(&back).await.expect(302, "callback");
+    let page = landed
+        .location
+        .expect("the callback redirects to the seller page");
+    assert!(page.ends_with("?onboarding=complete"), "{page}");
+    acct
+}
+
+#[track_caller]
+fn assert_transfer(transfer: &Value, destination: &str, amount: i64, charge: &str) {
+    assert_eq!(transfer["destination"], destination, "{transfer}");
+    assert_eq!(transfer["amount"], amount, "{transfer}");
+    assert_eq!(transfer["currency"], "eur", "{transfer}");
+    assert_eq!(transfer["source_transaction"], charge, "{transfer}");
+}
+
+/// The transfer has exactly `amount` reversed, in one reversal.
+async fn assert_reversed(stripe: &Control, transfer: &Value, amount: i64) {
+    let id = transfer["id"].as_str().expect("transfer id");
+    let now = stripe.api_get(&format!("transfers/{id}"), None).await;
+    assert_eq!(now["amount_reversed"], amount, "{now}");
+    let reversals = stripe
+        .api_get(&format!("transfers/{id}/reversals"), None)
+        .await;
+    let amounts: Vec<i64> = reversals["data"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|r| r["amount"].as_i64()).collect())
+        .unwrap_or_default();
+    assert_eq!(amounts, [amount], "{reversals}");
+}
