@@ -17,7 +17,7 @@ pub mod cache;
 use std::sync::Arc;
 
 use http::{Method, StatusCode};
-use interceptors::{ApiError, Body, Category, Ctx, Interceptors, Request, Response, Route};
+use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route};
 use payouts::ports::{BalanceCache, Balances, SellerAccounts};
 use payouts::{Money, OnboardingStatus};
 use serde::Serialize;
@@ -74,12 +74,7 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 
 async fn balance(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
     if req.method() != Method::GET {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            Category::Validation,
-            "Use GET.",
-        ));
+        return Err(ApiError::method_not_allowed("GET"));
     }
     let user_id = &ctx.seller()?.user_id;
     let account = deps

@@ -22,16 +22,10 @@ async fn deps() -> Result<Deps, BoxError> {
     // The worst-case time of one Stripe fetch, every attempt included.
     let attempts = adapter.retry_policy().attempts.max(1);
     let policy = CachePolicy::new(balance.cache_ttl, stripe.timeout * attempts);
-    let dynamo = store::client(tables.dynamodb_endpoint.as_deref()).await;
+    let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        accounts: Arc::new(store::DynamoSellerAccounts::new(
-            dynamo.clone(),
-            &tables.seller_accounts,
-        )),
-        cache: Arc::new(store::DynamoBalanceCache::new(
-            dynamo,
-            &tables.balance_cache,
-        )),
+        accounts: stores.accounts,
+        cache: stores.balance_cache,
         balances: Arc::new(adapter),
         policy,
         interceptors,

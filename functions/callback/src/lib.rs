@@ -12,8 +12,8 @@
 
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
-use interceptors::{ApiError, Body, Category, Ctx, Interceptors, Request, Response, Route, names};
+use http::Method;
+use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, names};
 use lambda_http::RequestExt as _;
 use onboarding::{CallbackMode, Onboarding, mint_link, refresh_flags};
 use payouts::OnboardingStatus;
@@ -41,12 +41,7 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 
 async fn callback(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
     if req.method() != Method::GET {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            Category::Validation,
-            "Use GET.",
-        ));
+        return Err(ApiError::method_not_allowed("GET"));
     }
     let mode = query_param(&req, "mode")
         .as_deref()

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use http::{Method, StatusCode};
-use interceptors::{ApiError, Body, Category, Ctx, Interceptors, Request, Response, Route, names};
+use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, names};
 use onboarding::{Onboarding, StatusBody, find_or_create_account, mint_link, refresh_flags};
 use payouts::ports::{ConnectAccounts, NewExpressAccount, SellerAccounts};
 use serde::Deserialize;
@@ -44,7 +44,7 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 
 async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
     if req.method() != Method::POST {
-        return Err(method_not_allowed());
+        return Err(ApiError::method_not_allowed("POST"));
     }
     if !interceptors::request::body_bytes(&req)
         .iter()
@@ -100,15 +100,6 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
         "onboarding answered"
     );
     interceptors::response::json(StatusCode::OK, &body)
-}
-
-fn method_not_allowed() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        Category::Validation,
-        "Use POST.",
-    )
 }
 
 /// The token's email, if it looks like one Stripe will accept (a bad prefill must not make

@@ -20,12 +20,9 @@ async fn deps() -> Result<Deps, BoxError> {
     // Also writes the ColdStarts record.
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, true)?;
     let stripe = stripe_adapter::StripeAdapter::from_settings(&stripe)?;
-    let dynamo = store::client(tables.dynamodb_endpoint.as_deref()).await;
+    let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        accounts: Arc::new(store::DynamoSellerAccounts::new(
-            dynamo,
-            &tables.seller_accounts,
-        )),
+        accounts: stores.accounts,
         connect: Arc::new(stripe),
         onboarding,
         interceptors,

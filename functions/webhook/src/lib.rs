@@ -143,12 +143,7 @@ async fn delivery(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
         ApiError::not_found("route_not_found", "No webhook endpoint at this path.")
     })?;
     if req.method() != http::Method::POST {
-        return Err(ApiError::new(
-            http::StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            interceptors::Category::Validation,
-            "Webhooks are delivered with POST.",
-        ));
+        return Err(ApiError::method_not_allowed("POST"));
     }
     let signature = req.headers().get("stripe-signature").map(|v| v.as_bytes());
     let verified = verify::verify(

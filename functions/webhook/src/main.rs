@@ -20,17 +20,11 @@ async fn deps() -> Result<Deps, BoxError> {
     // Also writes the ColdStarts record.
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, false)?;
     let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
-    let dynamo = store::client(tables.dynamodb_endpoint.as_deref()).await;
+    let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        accounts: Arc::new(store::DynamoSellerAccounts::new(
-            dynamo.clone(),
-            &tables.seller_accounts,
-        )),
-        ledger: Arc::new(store::DynamoLedger::new(
-            dynamo.clone(),
-            &tables.payout_ledger,
-        )),
-        events: Arc::new(store::DynamoEventLog::new(dynamo, &tables.webhook_events)),
+        accounts: stores.accounts,
+        ledger: stores.ledger,
+        events: stores.events,
         connect: adapter.clone(),
         transfers: adapter,
         config: Config::new(&stripe, &secrets, &payout),

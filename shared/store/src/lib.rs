@@ -15,6 +15,7 @@ mod events;
 mod item;
 mod ledger;
 pub mod schema;
+mod stores;
 
 pub use accounts::DynamoSellerAccounts;
 pub use aws_sdk_dynamodb::Client;
@@ -23,3 +24,4 @@ pub use client::{client, retries, sdk_config, timeouts};
 pub use events::{DynamoEventLog, EVENT_RETENTION_SECS};
 pub use ledger::DynamoLedger;
 pub use payouts::ports::StoreError;
+pub use stores::Stores;

@@ -142,6 +142,16 @@ impl ApiError {
         .with_source(source)
     }
 
+    /// 405 `method_not_allowed`: the route exists but only answers `allowed` (e.g. "GET").
+    pub fn method_not_allowed(allowed: &str) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Category::Validation,
+            format!("This route only answers {allowed}."),
+        )
+    }
+
     /// 501 `not_implemented` (stub functions).
     pub fn not_implemented() -> Self {
         Self::new(
