@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release arm64 artifacts for the four Lambda functions: target/lambda/<fn>/bootstrap.zip.
+# Release arm64 artifacts for the five Lambda functions: target/lambda/<fn>/bootstrap.zip.
 # Prints each zip's size and fails when one is over the budget (MAX_ZIP_BYTES, default 5 MiB).
 # The architecture aims at 4 MB; measured with opt-level z + fat LTO + strip: 4.2 MiB for the
 # API functions, 4.5 MiB for the webhook (async-stripe's generated types and aws-lc dominate).
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUNCTIONS=(onboard callback balance webhook)
+FUNCTIONS=(onboard callback balance webhook reconcile)
 MAX_ZIP_BYTES="${MAX_ZIP_BYTES:-5242880}"
 VENV="${VENV:-.venv}"
 TARGET=aarch64-unknown-linux-gnu

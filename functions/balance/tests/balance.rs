@@ -92,7 +92,7 @@ impl World {
         if complete {
             self.stripe.complete_onboarding(&id).await;
         }
-        onboarding::refresh_flags(self.accounts.as_ref(), &self.adapter, &account, now)
+        onboarding::refresh_flags(self.accounts.as_ref(), &self.adapter, &account)
             .await
             .unwrap();
         id
@@ -165,7 +165,7 @@ async fn no_account_and_incomplete_onboarding_are_documented_non_errors() {
         .await
         .unwrap()
         .unwrap();
-    onboarding::refresh_flags(w.accounts.as_ref(), &w.adapter, &account, 1)
+    onboarding::refresh_flags(w.accounts.as_ref(), &w.adapter, &account)
         .await
         .unwrap();
     assert_eq!(w.ok("restricted-seller").await["status"], "restricted");

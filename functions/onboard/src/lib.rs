@@ -65,7 +65,7 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
         account
     } else {
         let refreshed =
-            refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account, now).await?;
+            refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account).await?;
         if refreshed.became_complete {
             ctx.metrics().emit(
                 &ctx.metrics()

@@ -1,42 +1,26 @@
-//! The `webhook` function: Stripe event deliveries → exactly-once seller transfers, held shares,
-//! refunds as proportional reversals, and seller account sync.
+//! The `webhook` function: Stripe event deliveries → the payout flows (`payout_flows`: exactly-once
+//! seller transfers, held shares, refunds as proportional reversals, seller account sync).
 //!
-//! A delivery: raw body → signature + livemode ([`verify`]) → de-dup on the event id → the event's
-//! flow ([`payment`], [`refund`], [`account`]; transfers in [`settle`]) → mark processed → 200.
-//! A Stripe or store failure answers 5xx so Stripe redelivers; every step is idempotent on its
-//! own (conditional ledger writes, deterministic idempotency keys, look-up before a late
-//! re-create), so correctness never depends on the de-dup, which only saves work.
+//! A delivery: raw body → signature + livemode ([`verify`]) → the event's facts → the flows
+//! (de-dup, flow, mark processed) → 200. A Stripe or store failure answers 5xx so Stripe
+//! redelivers; the scheduled reconciler runs the same flows on what deliveries missed.
 
-pub mod account;
-mod failure;
-pub mod metrics;
-pub mod payment;
-pub mod refund;
-pub mod settle;
 pub mod verify;
-
-use std::sync::Arc;
 
 use interceptors::request::body_bytes;
 use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, response};
-use payouts::ports::{ConnectAccounts, EventLog, Ledger, SellerAccounts, Transfers};
+use payout_flows::{FlowContext, FlowDeps, Handled};
+use payouts::ports::{EventFacts, StripeEvent};
 use settings::Secret;
 use stripe_webhook::{Event, EventObject};
 use tracing::Instrument as _;
 
-pub use failure::Failure;
-pub use metrics::{Biz, Outcome};
+pub use payout_flows::{BusinessMetrics, Failure, HANDLED_EVENTS, Outcome};
 
 /// The platform endpoint: payments and refunds, signed with `STRIPE_WEBHOOK_SECRET`.
 pub const PLATFORM_ROUTE: Route = Route::public("/api/v1/webhooks/stripe");
 /// The Connect endpoint: connected accounts' events, signed with `STRIPE_CONNECT_WEBHOOK_SECRET`.
 pub const CONNECT_ROUTE: Route = Route::public("/api/v1/webhooks/stripe/connect");
-/// The event types this function acts on (subscribe the endpoints to these only).
-pub const HANDLED_EVENTS: [&str; 3] = [
-    "payment_intent.succeeded",
-    "charge.refunded",
-    "account.updated",
-];
 /// The function name (the `Function` metric dimension).
 pub const FUNCTION: &str = "webhook";
 
@@ -83,21 +67,14 @@ pub struct Config {
     pub connect_secrets: Vec<Secret>,
     /// Only events of this mode are accepted.
     pub livemode: bool,
-    /// The platform fee in basis points (see `payouts::plan`).
-    pub fee_bps: u32,
 }
 
 impl Config {
-    pub fn new(
-        stripe: &settings::StripeSettings,
-        secrets: &settings::WebhookSecrets,
-        payout: &settings::PayoutSettings,
-    ) -> Self {
+    pub fn new(stripe: &settings::StripeSettings, secrets: &settings::WebhookSecrets) -> Self {
         Config {
             platform_secrets: secrets.platform.clone(),
             connect_secrets: secrets.connect.clone(),
             livemode: stripe.livemode,
-            fee_bps: u32::from(payout.platform_fee_bps),
         }
     }
 
@@ -111,20 +88,9 @@ impl Config {
 
 /// Everything a delivery is handled with; built once per cold start (tests build it by hand).
 pub struct Deps {
-    pub accounts: Arc<dyn SellerAccounts>,
-    pub ledger: Arc<dyn Ledger>,
-    pub events: Arc<dyn EventLog>,
-    pub connect: Arc<dyn ConnectAccounts>,
-    pub transfers: Arc<dyn Transfers>,
+    pub flows: FlowDeps,
     pub config: Config,
     pub interceptors: Interceptors,
-}
-
-/// One event's working context: dependencies, business metrics, and the time it started.
-pub struct Cx<'a> {
-    pub deps: &'a Deps,
-    pub biz: &'a Biz,
-    pub now: i64,
 }
 
 /// Serves one delivery (either route) through the interceptor facade (public: the signature is
@@ -161,7 +127,7 @@ async fn delivery(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
             event_type: Some(kind),
         }) if !HANDLED_EVENTS.contains(&kind.as_str()) => {
             tracing::info!(event_id = %id, event_type = %kind, "unreadable event of a type we ignore");
-            Biz::new(ctx.metrics().clone(), &id, &kind)
+            BusinessMetrics::new(ctx.metrics().clone(), &id, &kind)
                 .webhook_event(Outcome::Ignored("unhandled_event"));
             return ack(false);
         }
@@ -175,84 +141,70 @@ async fn delivery(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
             return Err(ApiError::validation(rejection.code(), rejection.detail()));
         }
     };
-    let event_id = event.id.as_str().to_owned();
-    let event_type = event.type_.as_str().to_owned();
-    let biz = Biz::new(ctx.metrics().clone(), &event_id, &event_type);
-    let span = tracing::info_span!("event", event_id = %event_id, event_type = %event_type);
-    receive(deps, &biz, endpoint, event).instrument(span).await
+    let event = facts_of(endpoint, event);
+    let metrics = BusinessMetrics::new(ctx.metrics().clone(), &event.id, &event.kind);
+    let span = tracing::info_span!("event", event_id = %event.id, event_type = %event.kind);
+    receive(deps, &metrics, &event).instrument(span).await
 }
 
-/// De-dup, the event's flow, then mark processed.
+/// The flows, then the answer: 200 unless the event must be delivered again.
 async fn receive(
     deps: &Deps,
-    biz: &Biz,
-    endpoint: Endpoint,
-    event: Event,
+    metrics: &BusinessMetrics,
+    event: &StripeEvent,
 ) -> Result<Response<Body>, ApiError> {
-    let event_id = event.id.as_str().to_owned();
-    if deps
-        .events
-        .is_processed(&event_id)
-        .await
-        .map_err(Failure::from)?
-    {
-        biz.webhook_event(Outcome::Duplicate);
-        return ack(true);
-    }
-    let cx = Cx {
-        deps,
-        biz,
-        now: now(),
+    let cx = FlowContext {
+        deps: &deps.flows,
+        metrics,
+        now: payouts::clock::unix_now(),
     };
-    let outcome = match dispatch(&cx, endpoint, event).await {
-        Ok(outcome) => outcome,
+    let outcome = match payout_flows::handle_event(&cx, event).await {
+        Ok(Handled::Duplicate) => {
+            metrics.webhook_event(Outcome::Duplicate);
+            return ack(true);
+        }
+        Ok(Handled::Now(outcome)) => outcome,
         Err(failure) => {
-            biz.webhook_event(Outcome::Failed);
+            metrics.webhook_event(Outcome::Failed);
             return Err(failure.into());
         }
     };
-    // Only now: a crash before this line means Stripe redelivers and the flow runs again.
-    // Ignored events are not remembered: a resend after the cause is fixed (e.g. an account
-    // mapping healed) is processed then.
-    if !matches!(outcome, Outcome::Ignored(_))
-        && let Err(err) = deps
-            .events
-            .mark_processed(&event_id, biz.event_type(), now())
-            .await
-    {
-        // Everything is done and idempotent: a redelivery would only repeat no-ops.
-        tracing::warn!(error = %err, "event handled but not marked processed");
-    }
     match outcome {
         Outcome::Ignored(why) => {
             tracing::info!(outcome = outcome.as_str(), why, "webhook event handled")
         }
         _ => tracing::info!(outcome = outcome.as_str(), "webhook event handled"),
     }
-    biz.webhook_event(outcome);
+    metrics.webhook_event(outcome);
     ack(false)
 }
 
-/// Routes a verified event to its flow. Platform events are the platform's own payments and
-/// refunds; the Connect endpoint carries connected accounts' events (`event.account` set).
-async fn dispatch(cx: &Cx<'_>, endpoint: Endpoint, event: Event) -> Result<Outcome, Failure> {
-    match (endpoint, event.data.object) {
-        (Endpoint::Platform, EventObject::PaymentIntentSucceeded(pi))
-            if event.account.is_none() =>
-        {
-            // The event's own (signed) copy of the PaymentIntent, converted as a re-read would be.
-            payment::on_payment(cx, &stripe_adapter::payment_facts(&pi)).await
+/// What a verified event means to the flows. Platform events are the platform's own payments
+/// and refunds (`event.account` unset); the Connect endpoint carries connected accounts' events.
+/// Anything else, e.g. a payment event sent to the Connect endpoint, is not acted on.
+fn facts_of(endpoint: Endpoint, event: Event) -> StripeEvent {
+    let on_platform = event.account.is_none();
+    let facts = match (endpoint, event.data.object) {
+        (Endpoint::Platform, EventObject::PaymentIntentSucceeded(pi)) if on_platform => {
+            EventFacts::Payment(stripe_adapter::payment_facts(&pi))
         }
-        (Endpoint::Platform, EventObject::ChargeRefunded(charge)) if event.account.is_none() => {
-            refund::on_refund(cx, &refund::RefundFacts::of(&charge)).await
+        (Endpoint::Platform, EventObject::ChargeRefunded(charge)) if on_platform => {
+            EventFacts::Refund(stripe_adapter::refund_facts(&charge))
         }
-        (Endpoint::Connect, EventObject::AccountUpdated(account)) => {
-            let id = event
+        (Endpoint::Connect, EventObject::AccountUpdated(account)) => EventFacts::AccountUpdated {
+            stripe_account_id: event
                 .account
-                .unwrap_or_else(|| account.id.as_str().to_owned());
-            account::on_account_updated(cx, &id).await
-        }
-        _ => Ok(Outcome::Ignored("unhandled_event")),
+                .clone()
+                .unwrap_or_else(|| account.id.as_str().to_owned()),
+        },
+        _ => EventFacts::Unhandled,
+    };
+    StripeEvent {
+        id: event.id.as_str().to_owned(),
+        kind: event.type_.as_str().to_owned(),
+        created: event.created,
+        account: event.account,
+        facts,
     }
 }
 
@@ -263,11 +215,4 @@ fn ack(duplicate: bool) -> Result<Response<Body>, ApiError> {
         serde_json::json!({"received": true})
     };
     response::json(http::StatusCode::OK, &body)
-}
-
-/// Unix seconds.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use interceptors::error::BoxError;
+use payout_flows::FlowDeps;
 use settings::{PayoutSettings, StripeSettings, TableNames, WebhookSecrets};
 use webhook::{Config, Deps, FUNCTION, handle};
 
@@ -22,12 +23,15 @@ async fn deps() -> Result<Deps, BoxError> {
     let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
     let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        accounts: stores.accounts,
-        ledger: stores.ledger,
-        events: stores.events,
-        connect: adapter.clone(),
-        transfers: adapter,
-        config: Config::new(&stripe, &secrets, &payout),
+        flows: FlowDeps {
+            accounts: stores.accounts,
+            ledger: stores.ledger,
+            events: stores.events,
+            connect: adapter.clone(),
+            transfers: adapter,
+            fee_bps: u32::from(payout.platform_fee_bps),
+        },
+        config: Config::new(&stripe, &secrets),
         interceptors,
     })
 }

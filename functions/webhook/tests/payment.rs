@@ -120,6 +120,7 @@ async fn malformed_metadata_is_recorded_as_rejected_and_answered_200() {
         assert!(
             stack
                 .deps
+                .flows
                 .ledger
                 .shares_of_order(order)
                 .await
@@ -192,13 +193,13 @@ async fn unknown_event_types_are_ignored_with_200_and_counted() {
     ] {
         let body = json!({
             "id": id, "object": "event", "api_version": "2026-09-30.endive",
-            "created": webhook::now(), "livemode": false, "pending_webhooks": 1,
+            "created": payouts::clock::unix_now(), "livemode": false, "pending_webhooks": 1,
             "request": { "id": null, "idempotency_key": null },
             "type": kind,
             "data": { "object": { "id": "x_1", "object": "thing" } }
         })
         .to_string();
-        let sig = sign(&body, common::PLATFORM_SECRET, webhook::now());
+        let sig = sign(&body, common::PLATFORM_SECRET, payouts::clock::unix_now());
         let (status, reply) = stack
             .post(
                 webhook::PLATFORM_ROUTE.template,

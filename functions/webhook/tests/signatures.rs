@@ -18,7 +18,7 @@ async fn every_bad_signature_is_a_400_and_changes_nothing() {
         .pay("ord_sig", EUR, 1000, &[("usr_x", 1000)], false)
         .await;
     let body = stack.control.event(&paid.event).await.to_string();
-    let now = webhook::now();
+    let now = payouts::clock::unix_now();
     let good = sign(&body, PLATFORM_SECRET, now);
     let tampered = body.replace("\"amount\":1000", "\"amount\":999999");
     assert_ne!(tampered, body);
@@ -195,7 +195,7 @@ async fn events_of_the_other_mode_are_refused() {
     let (status, reply) = stack
         .post(
             PLATFORM_ROUTE.template,
-            Some(&sign(&body, PLATFORM_SECRET, webhook::now())),
+            Some(&sign(&body, PLATFORM_SECRET, payouts::clock::unix_now())),
             body.into_bytes(),
         )
         .await;

@@ -117,9 +117,10 @@ pub async fn refresh_flags(
     accounts: &dyn SellerAccounts,
     connect: &dyn ConnectAccounts,
     account: &SellerAccount,
-    now: i64,
 ) -> Result<Refreshed, FlowError> {
     let flags = connect.retrieve_account(&account.stripe_account_id).await?;
+    // Taken after the answer: a later read of Stripe always carries a later (or equal) time.
+    let read_at_ms = payouts::clock::unix_now_ms();
     let complete = flags.status() == OnboardingStatus::Complete;
     if flags == account.flags && (account.onboarding_completed || !complete) {
         return Ok(Refreshed {
@@ -128,7 +129,7 @@ pub async fn refresh_flags(
         });
     }
     let (before, after) = accounts
-        .update_flags(&account.user_id, &flags, now)
+        .update_flags(&account.user_id, &flags, read_at_ms)
         .await?
         .ok_or(FlowError::AccountVanished)?;
     Ok(Refreshed {

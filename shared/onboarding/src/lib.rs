@@ -31,8 +31,4 @@ impl Onboarding {
 }
 
 /// Now, in unix seconds (the unit of every timestamp the store and Stripe use).
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
+pub use payouts::clock::unix_now;

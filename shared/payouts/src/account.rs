@@ -43,6 +43,11 @@ pub struct SellerAccount {
     pub created_at: i64,
     /// Unix seconds.
     pub updated_at: i64,
+    /// Unix milliseconds at which the stored `flags` were read from Stripe: a flag update only
+    /// wins if its read is at least as new ([`crate::ports::SellerAccounts::update_flags`]), so a
+    /// slow delivery cannot overwrite a newer state with an older one. 0 before the first read.
+    #[serde(default)]
+    pub flags_read_at: i64,
 }
 
 impl AccountFlags {
@@ -73,6 +78,7 @@ impl SellerAccount {
             onboarding_completed: false,
             created_at: now,
             updated_at: now,
+            flags_read_at: 0,
         }
     }
 

@@ -33,6 +33,12 @@ pub struct PaymentRecord {
     pub currency: String,
     pub amount_received: i64,
     pub status: PaymentStatus,
+    /// The accepted plan's shares. The record is the order's claim, written *before* any share,
+    /// so a share can always be (re)written from it: a crash between the claim and the shares,
+    /// or a refund that arrives in between, completes the shares from here. Empty when rejected
+    /// (and in records written before the claim came first, whose shares all exist).
+    #[serde(default)]
+    pub shares: Vec<crate::Share>,
     /// Cumulative refunded amount already apportioned to the shares.
     pub refunded_applied: i64,
     pub created_at: i64,
@@ -103,6 +109,11 @@ pub struct LedgerShare {
     /// Absent in items written before it existed: round 0.
     #[serde(default)]
     pub key_round: u32,
+    /// How many reversal attempts were claimed ([`LedgerShare::begin_reversal`]): each attempt is
+    /// claimed by a compare-and-set before Stripe is called, so the key round it sends is the
+    /// share's current one, never a stale copy's.
+    #[serde(default)]
+    pub reversal_attempts: u32,
     /// Set when a human must look (a refused transfer or reversal, a transfer that differs from
     /// the plan).
     pub attention: Option<String>,
@@ -113,6 +124,14 @@ pub struct LedgerShare {
 }
 
 impl LedgerShare {
+    /// Not in a final state: money may still have to move (`Pending`, `Held`), or a human or the
+    /// reconciler must act (an attention note, e.g. a refused reversal). The reconciler re-drives
+    /// open shares; a final share (`Transferred` or `Void` without a note) is never touched again
+    /// except by a refund.
+    pub fn is_open(&self) -> bool {
+        matches!(self.state, ShareState::Pending | ShareState::Held) || self.attention.is_some()
+    }
+
     /// What the seller is still owed if nothing was transferred yet.
     pub fn outstanding(&self) -> i64 {
         self.net - self.refunded

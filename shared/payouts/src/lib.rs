@@ -4,6 +4,7 @@
 //! Money is always an integer amount of minor units (cents) with its currency; see [`money`].
 
 pub mod account;
+pub mod clock;
 pub mod keys;
 pub mod ledger;
 pub mod money;

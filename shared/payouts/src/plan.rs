@@ -122,6 +122,14 @@ pub fn order_id_of(metadata: &BTreeMap<String, String>) -> Option<&str> {
         .filter(|s| is_valid_id(s))
 }
 
+/// Whether a payment belongs to the marketplace at all: it carries the order id or the shares. A
+/// payment with neither (a platform subscription, a manual charge) is none of the payout flows'
+/// business; one with either is, and malformed metadata then rejects it (never a silent skip of
+/// money owed to sellers).
+pub fn is_marketplace_payment(metadata: &BTreeMap<String, String>) -> bool {
+    metadata.contains_key(ORDER_ID_KEY) || metadata.contains_key(SHARES_KEY)
+}
+
 /// Turns a succeeded payment into a payout plan, or says why it cannot be paid out.
 pub fn plan_payout(facts: &PaymentFacts, fee_bps: u32) -> Result<PayoutPlan, RejectReason> {
     let order_id = order_id_of(&facts.metadata).ok_or(RejectReason::MissingOrderId)?;

@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 
-use crate::{AccountFlags, LedgerShare, Money, PaymentRecord, SellerAccount};
+use crate::{AccountFlags, LedgerShare, Money, PaymentFacts, PaymentRecord, SellerAccount};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -33,14 +33,16 @@ pub trait SellerAccounts: Send + Sync {
     /// Atomically claims both the user id and the Stripe account id;
     /// `Conflict { what: "user" | "stripe_account" }` when either is taken.
     async fn insert(&self, account: &SellerAccount) -> Result<(), StoreError>;
-    /// Stores fresh flags (and `onboarding_completed` once complete); returns the account before
-    /// and after, so callers can see a transition (e.g. payouts just enabled). `Ok(None)` if the
-    /// user has no account.
+    /// Stores flags read from Stripe at `read_at_ms` (unix milliseconds; `updated_at` becomes its
+    /// second), and `onboarding_completed` once complete, unless the stored flags come from a
+    /// newer read: the newest read wins whatever order the writes arrive in. Returns the account
+    /// before and after; when a newer read is stored, both are that stored account (callers act on
+    /// `after.flags`, never on their own older read). `Ok(None)` if the user has no account.
     async fn update_flags(
         &self,
         user_id: &str,
         flags: &AccountFlags,
-        now: i64,
+        read_at_ms: i64,
     ) -> Result<Option<(SellerAccount, SellerAccount)>, StoreError>;
 }
 
@@ -59,8 +61,22 @@ pub trait Ledger: Send + Sync {
     async fn insert_share(&self, share: &LedgerShare) -> Result<bool, StoreError>;
     async fn share(&self, order_id: &str, seller: &str) -> Result<Option<LedgerShare>, StoreError>;
     async fn shares_of_order(&self, order_id: &str) -> Result<Vec<LedgerShare>, StoreError>;
-    /// Every share of `seller` in state `Held` (for release on `account.updated`).
-    async fn held_shares_of_seller(&self, seller: &str) -> Result<Vec<LedgerShare>, StoreError>;
+    /// Every share of `seller` in state `Held` or `Pending` (released or resumed on
+    /// `account.updated`: a released share whose transfer failed is `Pending` and must be
+    /// finished by the redelivery).
+    async fn unsettled_shares_of_seller(
+        &self,
+        seller: &str,
+    ) -> Result<Vec<LedgerShare>, StoreError>;
+    /// Open shares ([`LedgerShare::is_open`]) in `state` last written before `updated_before`
+    /// (unix seconds), oldest first, at most `limit`: what the reconciler re-drives. By state, so
+    /// that shares waiting for their seller (held) never crowd out the ones it can finish.
+    async fn open_shares(
+        &self,
+        state: crate::ShareState,
+        updated_before: i64,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError>;
     /// Compare-and-set on `version` (the stored version must equal `share.version - 1`).
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError>;
 }
@@ -76,6 +92,31 @@ pub trait EventLog: Send + Sync {
         event_type: &str,
         now: i64,
     ) -> Result<bool, StoreError>;
+}
+
+/// Where a resumable scan stands (the reconciler's walk through Stripe's events): written by
+/// compare-and-set on `version`, so two runs at once never move it backwards.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// Events created at or after this time (unix seconds) are (re)listed by the next scan.
+    pub since: i64,
+    /// A scan in progress: continue after this event id (Stripe lists newest first).
+    pub resume_after: Option<String>,
+    /// The newest event time seen by the scan in progress.
+    pub scan_top: i64,
+    /// The oldest event of the scan in progress that could not be handled: the next scan starts
+    /// there again.
+    pub retry_from: Option<i64>,
+    pub version: u64,
+}
+
+/// Named checkpoints (one per scan).
+#[async_trait]
+pub trait Checkpoints: Send + Sync {
+    async fn get(&self, name: &str) -> Result<Option<Checkpoint>, StoreError>;
+    /// Compare-and-set: stores `checkpoint` if the stored version is `checkpoint.version - 1`
+    /// (absent for version 1); `false` if another run wrote first.
+    async fn put(&self, name: &str, checkpoint: &Checkpoint) -> Result<bool, StoreError>;
 }
 
 /// A balance as Stripe reported it, per currency.
@@ -221,4 +262,78 @@ pub trait Transfers: Send + Sync {
         &self,
         payment_intent_id: &str,
     ) -> Result<crate::PaymentFacts, GatewayError>;
+    /// Every transfer of `transfer_group` (an order), whatever its destination: what Stripe
+    /// holds for the order, to check the ledger against (drift).
+    async fn transfers_in_group(
+        &self,
+        transfer_group: &str,
+    ) -> Result<Vec<GroupTransfer>, GatewayError>;
+}
+
+/// A transfer of an order as Stripe lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupTransfer {
+    pub destination: String,
+    pub transfer: TransferRef,
+}
+
+/// What a refund event says (`charge.refunded`: the charge as it is after the refund).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundFacts {
+    pub charge_id: String,
+    pub payment_intent_id: Option<String>,
+    /// Cumulative over all refunds of the charge.
+    pub amount_refunded: i64,
+}
+
+/// What a Stripe event means to the payout flows, whichever way it arrived (a signed webhook
+/// delivery, or listed from Stripe by the reconciler).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventFacts {
+    /// `payment_intent.succeeded` (the event's own copy of the PaymentIntent).
+    Payment(PaymentFacts),
+    /// `charge.refunded`.
+    Refund(RefundFacts),
+    /// `account.updated` of a connected account: the account id only, since the flags are
+    /// always re-read from Stripe (events arrive out of order).
+    AccountUpdated { stripe_account_id: String },
+    /// A type, or an object, the flows do not act on.
+    Unhandled,
+}
+
+/// One Stripe event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StripeEvent {
+    pub id: String,
+    /// Stripe's event type, e.g. `payment_intent.succeeded`.
+    pub kind: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// The connected account the event happened on (Connect events), `None` for the platform's.
+    pub account: Option<String>,
+    pub facts: EventFacts,
+}
+
+/// One page of `GET /v1/events`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventPage {
+    /// Newest first, as Stripe lists them.
+    pub events: Vec<StripeEvent>,
+    /// More (older) events follow: ask again with `starting_after` = the last event's id.
+    pub has_more: bool,
+}
+
+/// The platform's own events as Stripe keeps them (30 days), for catching up on deliveries that
+/// never arrived.
+#[async_trait]
+pub trait EventSource: Send + Sync {
+    /// Events of any of `types` created at or after `created_gte` (unix seconds), newest first,
+    /// at most `limit` (1..=100), after the event `starting_after` when given.
+    async fn list_events(
+        &self,
+        types: &[&str],
+        created_gte: i64,
+        starting_after: Option<&str>,
+        limit: u8,
+    ) -> Result<EventPage, GatewayError>;
 }

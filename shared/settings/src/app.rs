@@ -38,6 +38,19 @@ pub struct BalanceSettings {
     pub cache_ttl: Duration,
 }
 
+/// What the reconciler needs: how long a share may stay open before it is re-driven, and how
+/// much one run may do (a run must end well inside the Lambda timeout; the next one continues).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReconcileSettings {
+    /// `RECONCILE_GRACE_SECONDS` (default 600, 0..=86400): a share untouched this long is re-driven;
+    /// younger ones are left to the webhook delivery that is (probably) working on them.
+    pub grace: Duration,
+    /// `RECONCILE_MAX_EVENTS` (default 500, 1..=10000): events listed from Stripe per run.
+    pub max_events: usize,
+    /// `RECONCILE_MAX_SHARES` (default 200, 1..=5000): open shares re-driven per run.
+    pub max_shares: usize,
+}
+
 /// Every application section at once (local tools, tests); functions load only their sections.
 #[derive(Debug, Clone)]
 pub struct AppSettings {
@@ -66,6 +79,7 @@ from_env!(HttpSettings);
 from_env!(OnboardingSettings);
 from_env!(PayoutSettings);
 from_env!(BalanceSettings);
+from_env!(ReconcileSettings);
 from_env!(AppSettings);
 
 impl HttpSettings {
@@ -108,6 +122,19 @@ impl BalanceSettings {
         let secs = Env(&lookup).number("BALANCE_CACHE_TTL_SECONDS", Some(30), 1..=3600)?;
         Ok(Self {
             cache_ttl: Duration::from_secs(secs),
+        })
+    }
+}
+
+impl ReconcileSettings {
+    /// Loads through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        let grace: u64 = env.number("RECONCILE_GRACE_SECONDS", Some(600), 0..=86_400)?;
+        Ok(Self {
+            grace: Duration::from_secs(grace),
+            max_events: env.number("RECONCILE_MAX_EVENTS", Some(500), 1..=10_000)?,
+            max_shares: env.number("RECONCILE_MAX_SHARES", Some(200), 1..=5_000)?,
         })
     }
 }
@@ -175,6 +202,34 @@ mod tests {
             Some("http://127.0.0.1:9000/"),
         )));
         assert_eq!(o.unwrap().public_api_url, "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn reconcile_defaults_overrides_and_bounds() {
+        let d = ReconcileSettings::from_lookup(lookup(&[])).unwrap();
+        assert_eq!(
+            (d.grace, d.max_events, d.max_shares),
+            (Duration::from_secs(600), 500, 200)
+        );
+        let pairs = [
+            ("RECONCILE_GRACE_SECONDS", "0"),
+            ("RECONCILE_MAX_EVENTS", "10000"),
+            ("RECONCILE_MAX_SHARES", "1"),
+        ];
+        let o = ReconcileSettings::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(
+            (o.grace, o.max_events, o.max_shares),
+            (Duration::ZERO, 10_000, 1)
+        );
+        for (var, value) in [
+            ("RECONCILE_GRACE_SECONDS", "86401"),
+            ("RECONCILE_MAX_EVENTS", "0"),
+            ("RECONCILE_MAX_SHARES", "5001"),
+            ("RECONCILE_MAX_SHARES", "many"),
+        ] {
+            let err = ReconcileSettings::from_lookup(lookup(&[(var, value)])).unwrap_err();
+            assert_eq!(err.var(), var, "{var}={value}");
+        }
     }
 
     #[test]

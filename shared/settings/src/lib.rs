@@ -14,7 +14,10 @@ mod secret;
 mod stripe;
 mod tables;
 
-pub use app::{AppSettings, BalanceSettings, HttpSettings, OnboardingSettings, PayoutSettings};
+pub use app::{
+    AppSettings, BalanceSettings, HttpSettings, OnboardingSettings, PayoutSettings,
+    ReconcileSettings,
+};
 pub use jwt::{JwtAlgorithm, JwtKey, JwtSettings};
 pub use secret::Secret;
 pub use stripe::{StripeSettings, WebhookSecrets};

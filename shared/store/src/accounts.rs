@@ -110,16 +110,17 @@ impl SellerAccounts for DynamoSellerAccounts {
         &self,
         user_id: &str,
         flags: &AccountFlags,
-        now: i64,
+        read_at_ms: i64,
     ) -> Result<Option<(SellerAccount, SellerAccount)>, StoreError> {
         let complete = flags.status() == OnboardingStatus::Complete;
+        let now = read_at_ms.div_euclid(1000);
         let flags_value = serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value(flags)
             .map_err(|e| StoreError::Corrupt(format!("cannot encode flags: {e}")))?;
         // `onboarding_completed` only ever turns on: a later restriction keeps the history.
         let expression = if complete {
-            "SET #f = :f, #u = :now, #c = :yes"
+            "SET #f = :f, #u = :now, #r = :read, #c = :yes"
         } else {
-            "SET #f = :f, #u = :now"
+            "SET #f = :f, #u = :now, #r = :read"
         };
         let mut update = self
             .client
@@ -127,11 +128,16 @@ impl SellerAccounts for DynamoSellerAccounts {
             .table_name(&self.table)
             .key("pk", s(user_pk(user_id)))
             .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
+            // Newest read wins: a delivery that read Stripe earlier but writes later loses.
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(#r) OR #r <= :read)",
+            )
             .expression_attribute_names("#f", "flags")
             .expression_attribute_names("#u", "updated_at")
+            .expression_attribute_names("#r", "flags_read_at")
             .expression_attribute_values(":f", flags_value)
             .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":read", n(read_at_ms))
             .return_values(ReturnValue::AllOld);
         if complete {
             update = update
@@ -145,7 +151,11 @@ impl SellerAccounts for DynamoSellerAccounts {
             Ok(out) => out.attributes.unwrap_or_default(),
             Err(err) => {
                 return match service_error("UpdateItem", err)? {
-                    UpdateItemError::ConditionalCheckFailedException(_) => Ok(None),
+                    // No account, or a newer read is stored: that stored state is the answer.
+                    UpdateItemError::ConditionalCheckFailedException(_) => Ok(self
+                        .find_by_user(user_id)
+                        .await?
+                        .map(|stored| (stored.clone(), stored))),
                     e => Err(unexpected("UpdateItem", &e)),
                 };
             }
@@ -154,6 +164,7 @@ impl SellerAccounts for DynamoSellerAccounts {
         let mut after = before.clone();
         after.flags = flags.clone();
         after.updated_at = now;
+        after.flags_read_at = read_at_ms;
         after.onboarding_completed |= complete;
         Ok(Some((before, after)))
     }

@@ -2,14 +2,17 @@
 //!
 //! One item per event: `pk = <event id>`, with the event type, when it was processed and
 //! `expires_at` (TTL) 30 days later: Stripe retries for 3 days, so the window is generous.
+//!
+//! The reconciler's checkpoints live in the same table (`pk = CHECKPOINT#<name>`, never an event
+//! id, which starts with `evt_`), without `expires_at`, written by compare-and-set on `version`.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use payouts::ports::{EventLog, StoreError};
+use payouts::ports::{Checkpoint, Checkpoints, EventLog, StoreError};
 
 use crate::error::{other, service_error, unexpected};
-use crate::item::{Item, n, s};
+use crate::item::{Item, from_item, n, s, to_item};
 
 /// How long a processed event is remembered (seconds).
 pub const EVENT_RETENTION_SECS: i64 = 30 * 24 * 60 * 60;
@@ -71,6 +74,49 @@ impl EventLog for DynamoEventLog {
             .send()
             .await;
         match sent {
+            Ok(_) => Ok(true),
+            Err(err) => match service_error("PutItem", err)? {
+                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
+                e => Err(unexpected("PutItem", &e)),
+            },
+        }
+    }
+}
+
+fn checkpoint_pk(name: &str) -> String {
+    format!("CHECKPOINT#{name}")
+}
+
+#[async_trait]
+impl Checkpoints for DynamoEventLog {
+    async fn get(&self, name: &str) -> Result<Option<Checkpoint>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(checkpoint_pk(name)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| other("GetItem", e))?;
+        out.item.map(from_item).transpose()
+    }
+
+    async fn put(&self, name: &str, checkpoint: &Checkpoint) -> Result<bool, StoreError> {
+        let item = to_item(checkpoint, [("pk", s(checkpoint_pk(name)))])?;
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item));
+        let put = match checkpoint.version.checked_sub(1) {
+            None | Some(0) => put.condition_expression("attribute_not_exists(pk)"),
+            Some(expected) => put
+                .condition_expression("#v = :expected")
+                .expression_attribute_names("#v", "version")
+                .expression_attribute_values(":expected", n(expected)),
+        };
+        match put.send().await {
             Ok(_) => Ok(true),
             Err(err) => match service_error("PutItem", err)? {
                 PutItemError::ConditionalCheckFailedException(_) => Ok(false),

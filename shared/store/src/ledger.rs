@@ -3,7 +3,11 @@
 //! - `ORDER#<order>` / `PAYMENT`: the payment record.
 //! - `ORDER#<order>` / `SHARE#<seller>`: one share per seller, with `gsi1pk = SELLER#<seller>`
 //!   and `gsi1sk = <state>#<order>` rewritten on every write, so the `by-seller` index answers
-//!   "this seller's held shares" with one Query.
+//!   "this seller's held (or pending) shares" with one Query per state. While the share is open
+//!   (`LedgerShare::is_open`) it also carries `open_pk = OPEN#<state>#<shard>` and
+//!   `open_sk = <updated_at, 12 digits>#<order>#<seller>`; a final share has neither, so the
+//!   sparse `open` index holds exactly the shares the reconciler must look at, oldest first.
+//!   Four shards (by order id) spread its writes over four index partitions.
 //! - `CHARGE#<charge>` / `ORDER`: charge -> order, written in the same transaction as the
 //!   payment that first carries the charge id (refunds arrive with the charge only).
 //!
@@ -16,12 +20,16 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use payouts::ports::{Ledger, StoreError};
-use payouts::{LedgerShare, PaymentRecord};
+use payouts::{LedgerShare, PaymentRecord, ShareState};
 
 use crate::error::{other, service_error, unexpected};
 use crate::item::{Item, from_item, n, s, string_attr, to_item, transact};
 
-const HELD_INDEX: &str = "by-seller";
+const SELLER_INDEX: &str = "by-seller";
+const OPEN_INDEX: &str = "open";
+/// Partitions of the `open` index (each takes ~1000 writes/s): a flash sale's shares spread over
+/// them by order id.
+pub const OPEN_SHARDS: u32 = 4;
 const NOT_EXISTS: &str = "attribute_not_exists(pk)";
 const VERSION_IS: &str = "#v = :expected";
 /// The charge index may already exist, but only for this very order.
@@ -56,7 +64,35 @@ fn share_item(sh: &LedgerShare) -> Result<Item, StoreError> {
             s(format!("{}#{}", sh.state.as_str(), sh.order_id)),
         ),
     ];
-    to_item(sh, keys)
+    let mut item = to_item(sh, keys)?;
+    if sh.is_open() {
+        item.insert(
+            "open_pk".into(),
+            s(open_pk(sh.state, open_shard(&sh.order_id))),
+        );
+        item.insert(
+            "open_sk".into(),
+            s(open_sk(sh.updated_at, &sh.order_id, &sh.seller)),
+        );
+    }
+    Ok(item)
+}
+
+/// FNV-1a of the order id: stable across processes and releases (std's hasher is not).
+fn open_shard(order_id: &str) -> u32 {
+    let hash = order_id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash % OPEN_SHARDS
+}
+
+fn open_pk(state: ShareState, shard: u32) -> String {
+    format!("OPEN#{}#{shard}", state.as_str())
+}
+
+/// Zero-padded so that string order is time order (unix seconds fit in 12 digits until year 33658).
+fn open_sk(updated_at: i64, order_id: &str, seller: &str) -> String {
+    format!("{:012}#{order_id}#{seller}", updated_at.max(0))
 }
 
 /// A conditional write of a whole record: the condition, and the values it refers to.
@@ -180,20 +216,41 @@ impl DynamoLedger {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
-    /// Runs a query to the end (following `LastEvaluatedKey`) and decodes every item.
+    /// Runs a query (following `LastEvaluatedKey`) and decodes up to `limit` items.
     async fn query_all(
         &self,
         query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+        limit: usize,
     ) -> Result<Vec<LedgerShare>, StoreError> {
         let mut pages = query.into_paginator().send();
         let mut shares = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| other("Query", e))?;
             for item in page.items.unwrap_or_default() {
+                if shares.len() == limit {
+                    return Ok(shares);
+                }
                 shares.push(from_item(item)?);
             }
         }
         Ok(shares)
+    }
+
+    /// One seller's shares in `state` (eventually consistent: GSIs offer nothing else).
+    async fn seller_shares_in(
+        &self,
+        seller: &str,
+        state: ShareState,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(SELLER_INDEX)
+            .key_condition_expression("gsi1pk = :seller AND begins_with(gsi1sk, :state)")
+            .expression_attribute_values(":seller", s(format!("SELLER#{seller}")))
+            .expression_attribute_values(":state", s(format!("{}#", state.as_str())));
+        self.query_all(query, usize::MAX).await
     }
 }
 
@@ -251,19 +308,43 @@ impl Ledger for DynamoLedger {
             .expression_attribute_values(":pk", order_pk(order_id))
             .expression_attribute_values(":share", s("SHARE#"))
             .consistent_read(true);
-        self.query_all(query).await
+        self.query_all(query, usize::MAX).await
     }
 
-    async fn held_shares_of_seller(&self, seller: &str) -> Result<Vec<LedgerShare>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(HELD_INDEX)
-            .key_condition_expression("gsi1pk = :seller AND begins_with(gsi1sk, :held)")
-            .expression_attribute_values(":seller", s(format!("SELLER#{seller}")))
-            .expression_attribute_values(":held", s("held#"));
-        self.query_all(query).await
+    async fn unsettled_shares_of_seller(
+        &self,
+        seller: &str,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        let mut shares = self.seller_shares_in(seller, ShareState::Held).await?;
+        shares.extend(self.seller_shares_in(seller, ShareState::Pending).await?);
+        Ok(shares)
+    }
+
+    async fn open_shares(
+        &self,
+        state: ShareState,
+        updated_before: i64,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        // Every shard's oldest `limit`, then the oldest `limit` of those.
+        let mut shares = Vec::new();
+        for shard in 0..OPEN_SHARDS {
+            let query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(OPEN_INDEX)
+                .key_condition_expression("open_pk = :shard AND open_sk < :before")
+                .expression_attribute_values(":shard", s(open_pk(state, shard)))
+                .expression_attribute_values(
+                    ":before",
+                    s(format!("{:012}", updated_before.max(0))),
+                );
+            shares.extend(self.query_all(query, limit).await?);
+        }
+        shares.sort_by_key(|sh| sh.updated_at);
+        shares.truncate(limit);
+        Ok(shares)
     }
 
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {

@@ -169,7 +169,7 @@ async fn update_flags_returns_before_and_after_and_keeps_completion() {
     let (_db, _t, accounts) = accounts().await;
     assert_eq!(
         accounts
-            .update_flags("nobody", &complete_flags(), 5)
+            .update_flags("nobody", &complete_flags(), 5_000)
             .await
             .unwrap(),
         None
@@ -183,7 +183,7 @@ async fn update_flags_returns_before_and_after_and_keeps_completion() {
     let account = SellerAccount::new("u".into(), "acct_u".into(), 10);
     accounts.insert(&account).await.unwrap();
     let (before, after) = accounts
-        .update_flags("u", &complete_flags(), 20)
+        .update_flags("u", &complete_flags(), 20_000)
         .await
         .unwrap()
         .unwrap();
@@ -203,7 +203,7 @@ async fn update_flags_returns_before_and_after_and_keeps_completion() {
         ..complete_flags()
     };
     let (before2, after2) = accounts
-        .update_flags("u", &restricted, 30)
+        .update_flags("u", &restricted, 30_000)
         .await
         .unwrap()
         .unwrap();
@@ -214,6 +214,47 @@ async fn update_flags_returns_before_and_after_and_keeps_completion() {
         accounts.find_by_stripe_account("acct_u").await.unwrap(),
         Some(after2)
     );
+}
+
+/// Two `account.updated` deliveries race: the one that read Stripe earlier writes last. The
+/// newer read must stay stored, and the late writer must be told what is stored.
+#[tokio::test]
+async fn an_older_read_written_later_does_not_overwrite_a_newer_one() {
+    let (_db, _t, accounts) = accounts().await;
+    accounts
+        .insert(&SellerAccount::new("u".into(), "acct_u".into(), 10))
+        .await
+        .unwrap();
+    let disabled = AccountFlags {
+        payouts_enabled: false,
+        ..complete_flags()
+    };
+    let (_, newer) = accounts
+        .update_flags("u", &complete_flags(), 20_500)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(newer.flags_read_at, 20_500);
+    let (before, after) = accounts
+        .update_flags("u", &disabled, 20_400)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (&before, &after),
+        (&newer, &newer),
+        "the stored newer read is the answer"
+    );
+    let stored = accounts.find_by_user("u").await.unwrap().unwrap();
+    assert_eq!(stored.flags, complete_flags());
+    assert!(stored.flags.can_receive_transfers());
+    // A read at the same millisecond or later does win.
+    let (_, same) = accounts
+        .update_flags("u", &disabled, 20_500)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(same.flags, disabled);
 }
 
 #[tokio::test]

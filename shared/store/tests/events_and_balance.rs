@@ -142,3 +142,59 @@ async fn concurrent_misses_make_exactly_one_claim() {
     .await;
     assert_eq!(won, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn checkpoints_are_compare_and_set_and_never_expire() {
+    use payouts::ports::{Checkpoint, Checkpoints};
+    let db = harness::dynamo().await;
+    let t = db.tables().await;
+    let log = std::sync::Arc::new(store::DynamoEventLog::new(
+        db.client.clone(),
+        &t.webhook_events,
+    ));
+    assert_eq!(
+        Checkpoints::get(log.as_ref(), "events").await.unwrap(),
+        None
+    );
+    let first = Checkpoint {
+        since: 100,
+        version: 1,
+        ..Checkpoint::default()
+    };
+    // Ten runs create the first checkpoint at once: one wins.
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (log, first) = (log.clone(), first.clone());
+        set.spawn(async move { log.put("events", &first).await.unwrap() });
+    }
+    assert_eq!(set.join_all().await.iter().filter(|w| **w).count(), 1);
+    let next = Checkpoint {
+        since: 200,
+        resume_after: Some("evt_9".into()),
+        version: 2,
+        ..first.clone()
+    };
+    assert!(log.put("events", &next).await.unwrap());
+    assert!(!log.put("events", &next).await.unwrap(), "stale version");
+    assert_eq!(
+        Checkpoints::get(log.as_ref(), "events").await.unwrap(),
+        Some(next)
+    );
+    // Other names are other checkpoints; none is mistaken for a processed event.
+    assert_eq!(Checkpoints::get(log.as_ref(), "other").await.unwrap(), None);
+    assert!(!log.is_processed("events").await.unwrap());
+    let item = db
+        .client
+        .get_item()
+        .table_name(&t.webhook_events)
+        .key(
+            "pk",
+            aws_sdk_dynamodb::types::AttributeValue::S("CHECKPOINT#events".into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert!(!item.contains_key("expires_at"));
+}

@@ -21,6 +21,7 @@ fn payment(order: &str, charge: Option<&str>) -> PaymentRecord {
         currency: "usd".into(),
         amount_received: 10_000,
         status: PaymentStatus::Accepted,
+        shares: vec![],
         refunded_applied: 0,
         created_at: 100,
         updated_at: 100,
@@ -44,6 +45,7 @@ fn share(order: &str, seller: &str, state: ShareState) -> LedgerShare {
         refunded: 0,
         transfer_attempts: 0,
         key_round: 0,
+        reversal_attempts: 0,
         attention: None,
         created_at: 100,
         updated_at: 100,
@@ -205,7 +207,7 @@ async fn shares_are_created_once_and_listed_per_order() {
 }
 
 #[tokio::test]
-async fn held_index_follows_every_state_change() {
+async fn seller_index_finds_held_and_pending_shares_through_every_state_change() {
     let ledger = ledger().await;
     let held1 = share("o1", "sam", ShareState::Held);
     let pending = share("o2", "sam", ShareState::Pending);
@@ -218,7 +220,7 @@ async fn held_index_follows_every_state_change() {
         let ledger = ledger.clone();
         async move {
             let mut orders: Vec<String> = ledger
-                .held_shares_of_seller(seller)
+                .unsettled_shares_of_seller(seller)
                 .await
                 .unwrap()
                 .into_iter()
@@ -228,7 +230,7 @@ async fn held_index_follows_every_state_change() {
             orders
         }
     };
-    assert_eq!(held("sam").await, ["o1", "o3"]);
+    assert_eq!(held("sam").await, ["o1", "o2", "o3"]);
     assert_eq!(held("tom").await, ["o1"]);
     assert!(held("nobody").await.is_empty());
 
@@ -239,7 +241,7 @@ async fn held_index_follows_every_state_change() {
         ..next(held1.clone(), ShareState::Transferred)
     };
     assert!(ledger.replace_share(&released).await.unwrap());
-    assert_eq!(held("sam").await, ["o3"]);
+    assert_eq!(held("sam").await, ["o2", "o3"]);
     assert!(
         !ledger
             .replace_share(&next(held1, ShareState::Void))
@@ -254,15 +256,84 @@ async fn held_index_follows_every_state_change() {
             .await
             .unwrap()
     );
-    assert!(held("sam").await.is_empty());
-    // Pending shares only enter the index when they become held.
+    assert_eq!(held("sam").await, ["o2"]);
+    // Pending -> held (a refused transfer) stays; transferred leaves.
+    let held2 = next(pending, ShareState::Held);
+    assert!(ledger.replace_share(&held2).await.unwrap());
+    assert_eq!(held("sam").await, ["o2"]);
     assert!(
         ledger
-            .replace_share(&next(pending, ShareState::Held))
+            .replace_share(&next(held2, ShareState::Transferred))
             .await
             .unwrap()
     );
-    assert_eq!(held("sam").await, ["o2"]);
+    assert!(held("sam").await.is_empty());
+}
+
+#[tokio::test]
+async fn open_index_holds_exactly_the_open_shares_oldest_first() {
+    let ledger = ledger().await;
+    let at = |mut s: LedgerShare, t: i64| {
+        s.updated_at = t;
+        s
+    };
+    // Many orders, so that every shard of the index holds some.
+    let mut open = vec![];
+    for i in 0..12_i64 {
+        let state = [ShareState::Pending, ShareState::Held][i as usize % 2];
+        let s = at(share(&format!("o{i}"), "sam", state), 1_000 + i);
+        assert!(ledger.insert_share(&s).await.unwrap());
+        open.push(s);
+    }
+    let finished = at(share("o99", "sam", ShareState::Transferred), 10);
+    assert!(ledger.insert_share(&finished).await.unwrap());
+    let flagged = LedgerShare {
+        attention: Some("reversal_refused:balance_insufficient".into()),
+        ..at(share("o98", "tom", ShareState::Transferred), 20)
+    };
+    assert!(ledger.insert_share(&flagged).await.unwrap());
+
+    let orders = |shares: Vec<LedgerShare>| -> Vec<String> {
+        shares.into_iter().map(|s| s.order_id).collect()
+    };
+    let open_in = |state, before, limit| {
+        let ledger = ledger.clone();
+        async move { orders(ledger.open_shares(state, before, limit).await.unwrap()) }
+    };
+    use ShareState::{Held, Pending, Transferred, Void};
+    assert_eq!(
+        open_in(Pending, 1_005, 100).await,
+        ["o0", "o2", "o4"],
+        "only open shares in the state, only those last written before the bound, oldest first"
+    );
+    assert_eq!(open_in(Held, 1_005, 100).await, ["o1", "o3"]);
+    assert_eq!(open_in(Transferred, i64::MAX, 100).await, ["o98"]);
+    assert!(open_in(Void, i64::MAX, 100).await.is_empty());
+    assert_eq!(open_in(Pending, i64::MAX, 2).await, ["o0", "o2"]);
+    assert_eq!(open_in(Held, i64::MAX, 100).await.len(), 6);
+
+    // Finishing a share takes it out of the index; a new write moves it to the end.
+    let done = LedgerShare {
+        transfer_id: Some("tr_0".into()),
+        transferred: 4_500,
+        ..next(open[0].clone(), ShareState::Transferred)
+    };
+    assert!(ledger.replace_share(&done).await.unwrap());
+    let moved = at(next(open[1].clone(), ShareState::Held), 5_000);
+    assert!(ledger.replace_share(&moved).await.unwrap());
+    assert_eq!(
+        open_in(Pending, i64::MAX, 100).await.len(),
+        5,
+        "o0 is final"
+    );
+    let held = open_in(Held, i64::MAX, 100).await;
+    assert_eq!(held.len(), 6);
+    assert_eq!(
+        held.last().map(String::as_str),
+        Some("o1"),
+        "rewritten last"
+    );
+    assert_eq!(open_in(Transferred, i64::MAX, 100).await, ["o98"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

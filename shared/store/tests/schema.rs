@@ -87,19 +87,27 @@ fn template_defines_every_table_key_index_and_ttl() {
         .iter()
         .map(|a| a.attribute_name())
         .collect();
-    assert_eq!(names, ["pk", "sk", "gsi1pk", "gsi1sk"]);
-    let [gsi] = ledger.global_indexes.as_slice() else {
-        panic!("one GSI expected")
+    assert_eq!(
+        names,
+        ["pk", "sk", "gsi1pk", "gsi1sk", "open_pk", "open_sk"]
+    );
+    let [by_seller, open] = ledger.global_indexes.as_slice() else {
+        panic!("two GSIs expected")
     };
-    assert_eq!(gsi.index_name(), "by-seller");
-    assert_eq!(
-        keys(gsi.key_schema()),
-        [key("gsi1pk", KeyType::Hash), key("gsi1sk", KeyType::Range)]
-    );
-    assert_eq!(
-        gsi.projection().and_then(|p| p.projection_type()),
-        Some(&ProjectionType::All)
-    );
+    for (gsi, name, (hash, range)) in [
+        (by_seller, "by-seller", ("gsi1pk", "gsi1sk")),
+        (open, "open", ("open_pk", "open_sk")),
+    ] {
+        assert_eq!(gsi.index_name(), name);
+        assert_eq!(
+            keys(gsi.key_schema()),
+            [key(hash, KeyType::Hash), key(range, KeyType::Range)]
+        );
+        assert_eq!(
+            gsi.projection().and_then(|p| p.projection_type()),
+            Some(&ProjectionType::All)
+        );
+    }
 
     let ttl: Vec<_> = tables.iter().map(|t| t.ttl_attribute.as_deref()).collect();
     assert_eq!(ttl, [None, None, Some("expires_at"), Some("expires_at")]);

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use payouts::ports::{Balance, TransferRef};
+use payouts::ports::{Balance, RefundFacts, TransferRef};
 use payouts::{AccountFlags, Currency, Money, PaymentFacts};
-use stripe_shared::{Account, AccountCapabilitiesStatus, PaymentIntent, Transfer};
+use stripe_shared::{Account, AccountCapabilitiesStatus, Charge, PaymentIntent, Transfer};
 
 pub(crate) fn account_flags(account: &Account) -> AccountFlags {
     let requirements = account.requirements.as_ref();
@@ -99,6 +99,20 @@ pub fn payment_facts(pi: &PaymentIntent) -> PaymentFacts {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
+    }
+}
+
+/// What a refund means to the payouts: the charge as it is after the refund (`charge.refunded`
+/// carries the charge, whose `amount_refunded` is cumulative over all its refunds). The same
+/// whether the charge came in a signed webhook or in a listed event.
+pub fn refund_facts(charge: &Charge) -> RefundFacts {
+    RefundFacts {
+        charge_id: charge.id.as_str().to_string(),
+        payment_intent_id: charge
+            .payment_intent
+            .as_ref()
+            .map(|pi| pi.id().as_str().to_string()),
+        amount_refunded: charge.amount_refunded,
     }
 }
 

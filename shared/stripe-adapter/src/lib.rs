@@ -1,5 +1,5 @@
-//! Stripe adapter for the payout ports ([`ConnectAccounts`], [`Balances`], [`Transfers`]) over
-//! async-stripe 1.0.0-rc.10 (hyper + rustls).
+//! Stripe adapter for the payout ports ([`ConnectAccounts`], [`Balances`], [`Transfers`],
+//! [`EventSource`]) over async-stripe 1.0.0-rc.10 (hyper + rustls).
 //!
 //! - Built once per cold start ([`StripeAdapter::from_settings`]); cheap to clone.
 //! - Every attempt has a timeout (the client's own); a timeout is `GatewayError::Unavailable`.
@@ -12,10 +12,12 @@
 //! [`ConnectAccounts`]: payouts::ports::ConnectAccounts
 //! [`Balances`]: payouts::ports::Balances
 //! [`Transfers`]: payouts::ports::Transfers
+//! [`EventSource`]: payouts::ports::EventSource
 
 mod accounts;
 mod convert;
 mod error;
+mod events;
 mod retry;
 mod transfers;
 
@@ -25,7 +27,7 @@ use payouts::ports::GatewayError;
 use stripe::{IdempotencyKey, RequestStrategy};
 
 pub use accounts::USER_ID_METADATA;
-pub use convert::payment_facts;
+pub use convert::{payment_facts, refund_facts};
 pub use retry::RetryPolicy;
 pub use transfers::{ORDER_ID_METADATA, REVERSAL_KEY_METADATA, SELLER_METADATA};
 

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use payouts::PaymentFacts;
-use payouts::ports::{GatewayError, TransferRef, TransferRequest, Transfers};
+use payouts::ports::{GatewayError, GroupTransfer, TransferRef, TransferRequest, Transfers};
 use stripe::StripeRequest;
 use stripe_connect::transfer::{CreateTransfer, ListTransfer, RetrieveTransfer};
 use stripe_connect::transfer_reversal::CreateIdTransferReversal;
 use stripe_core::payment_intent::RetrievePaymentIntent;
+use stripe_shared::Transfer;
 
 use crate::retry::with_retry;
 use crate::{StripeAdapter, convert, idempotent};
@@ -65,35 +66,7 @@ impl Transfers for StripeAdapter {
         transfer_group: &str,
         destination: &str,
     ) -> Result<Option<TransferRef>, GatewayError> {
-        let mut found: Vec<TransferRef> = Vec::new();
-        let mut after: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let mut req = ListTransfer::new()
-                .transfer_group(transfer_group)
-                .destination(destination)
-                .limit(PAGE);
-            if let Some(cursor) = &after {
-                req = req.starting_after(cursor.as_str());
-            }
-            let page = with_retry(&self.retry, "list_transfers", || {
-                req.customize().send(&self.client)
-            })
-            .await?;
-            // Filter again locally: the answer must not depend on the server honouring filters.
-            found.extend(
-                page.data
-                    .iter()
-                    .filter(|t| {
-                        convert::destination_of(t) == Some(destination)
-                            && t.transfer_group.as_deref() == Some(transfer_group)
-                    })
-                    .map(convert::transfer_ref),
-            );
-            after = page.data.last().map(|t| t.id.as_str().to_string());
-            if !page.has_more || after.is_none() {
-                break;
-            }
-        }
+        let mut found = self.list_group(transfer_group, Some(destination)).await?;
         if found.len() > 1 {
             // Exactly-once was broken somewhere: surface it loudly (a human must reconcile).
             tracing::error!(
@@ -104,7 +77,7 @@ impl Transfers for StripeAdapter {
             );
         }
         // Stripe lists newest first; the original transfer is the oldest.
-        Ok(found.pop())
+        Ok(found.pop().map(|t| convert::transfer_ref(&t)))
     }
 
     async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, GatewayError> {
@@ -149,5 +122,69 @@ impl Transfers for StripeAdapter {
         })
         .await?;
         Ok(convert::payment_facts(&pi))
+    }
+
+    async fn transfers_in_group(
+        &self,
+        transfer_group: &str,
+    ) -> Result<Vec<GroupTransfer>, GatewayError> {
+        let transfers = self.list_group(transfer_group, None).await?;
+        Ok(transfers
+            .iter()
+            .map(|t| GroupTransfer {
+                // Stripe always names the destination of a transfer to a connected account;
+                // an empty id matches no ledger share, so a drift check flags it.
+                destination: convert::destination_of(t).unwrap_or_default().to_string(),
+                transfer: convert::transfer_ref(t),
+            })
+            .collect())
+    }
+}
+
+impl StripeAdapter {
+    /// Every transfer of `transfer_group` (to `destination` only, when given), newest first,
+    /// reading every page.
+    async fn list_group(
+        &self,
+        transfer_group: &str,
+        destination: Option<&str>,
+    ) -> Result<Vec<Transfer>, GatewayError> {
+        let mut found: Vec<Transfer> = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let mut req = ListTransfer::new()
+                .transfer_group(transfer_group)
+                .limit(PAGE);
+            if let Some(d) = destination {
+                req = req.destination(d);
+            }
+            if let Some(cursor) = &after {
+                req = req.starting_after(cursor.as_str());
+            }
+            let page = with_retry(&self.retry, "list_transfers", || {
+                req.customize().send(&self.client)
+            })
+            .await?;
+            after = page.data.last().map(|t| t.id.as_str().to_string());
+            // Filter again locally: the answer must not depend on the server honouring filters.
+            found.extend(page.data.into_iter().filter(|t| {
+                t.transfer_group.as_deref() == Some(transfer_group)
+                    && destination.is_none_or(|d| convert::destination_of(t) == Some(d))
+            }));
+            if !page.has_more || after.is_none() {
+                return Ok(found);
+            }
+        }
+        // Far beyond any order (one transfer per seller): report rather than answer with a
+        // partial list that a reconciliation would take for the whole truth.
+        tracing::error!(
+            transfer_group,
+            pages = MAX_PAGES,
+            "transfer group still has more pages"
+        );
+        Err(GatewayError::Refused {
+            code: "too_many_transfers".into(),
+            message: format!("more than {MAX_PAGES} pages of transfers"),
+        })
     }
 }

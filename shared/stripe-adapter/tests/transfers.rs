@@ -3,7 +3,9 @@
 mod common;
 
 use common::env;
-use payouts::ports::{Balances, GatewayError, TransferRequest, Transfers};
+use payouts::ports::{
+    Balances, GatewayError, GroupTransfer, TransferRef, TransferRequest, Transfers,
+};
 use payouts::{Currency, Money};
 use serde_json::json;
 
@@ -188,6 +190,48 @@ async fn find_transfer_pages_through_and_returns_the_oldest() {
     );
     let pages = env.requests("GET /v1/transfers").await;
     assert_eq!(pages.len(), 2, "105 transfers = 2 pages of 100");
+    // The group listing shares the paging: every one of them, newest first.
+    let group = env.stripe.transfers_in_group("ord_1").await.unwrap();
+    let listed: Vec<&str> = group.iter().map(|g| g.transfer.id.as_str()).collect();
+    let newest_first: Vec<&str> = made.iter().rev().map(|t| t.id.as_str()).collect();
+    assert_eq!(listed, newest_first);
+    assert_eq!(env.requests("GET /v1/transfers").await.len(), 4);
+}
+
+#[tokio::test]
+async fn transfers_in_group_lists_every_destination_with_its_reversals() {
+    let env = env().await;
+    let (a, b) = (env.seller("usr_a").await, env.seller("usr_b").await);
+    let (_, ch1) = env.pay("ord_1", 10_000, json!({})).await;
+    let (_, ch2) = env.pay("ord_2", 10_000, json!({})).await;
+    let to_a = request("ord_1", "usr_a", &a, &ch1, 5_400);
+    let ta = env.stripe.create_transfer(&to_a, "k1").await.unwrap();
+    let to_b = request("ord_1", "usr_b", &b, &ch1, 3_600);
+    let tb = env.stripe.create_transfer(&to_b, "k2").await.unwrap();
+    let other = request("ord_2", "usr_a", &a, &ch2, 100);
+    env.stripe.create_transfer(&other, "k3").await.unwrap();
+    env.stripe.create_reversal(&ta.id, 400, "r1").await.unwrap();
+    env.stripe.create_reversal(&ta.id, 100, "r2").await.unwrap();
+
+    let group = env.stripe.transfers_in_group("ord_1").await.unwrap();
+    let reversed_a = TransferRef {
+        reversed: 500,
+        ..ta
+    };
+    assert_eq!(
+        group,
+        vec![
+            GroupTransfer {
+                destination: b,
+                transfer: tb
+            },
+            GroupTransfer {
+                destination: a,
+                transfer: reversed_a
+            },
+        ]
+    );
+    assert_eq!(env.stripe.transfers_in_group("ord_3").await.unwrap(), []);
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ pub mod extract;
 pub mod faults;
 pub mod form;
 pub mod idempotency;
+pub mod listing;
 pub mod pages;
 pub mod params;
 pub mod recorder;
@@ -157,6 +158,7 @@ fn api(state: Shared) -> Router {
         .route("/v1/payment_intents/{id}", get(payments::retrieve_intent))
         .route("/v1/charges/{id}", get(payments::retrieve_charge))
         .route("/v1/refunds/{id}", get(payments::retrieve_refund))
+        .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
         .layer(from_fn_with_state(state.clone(), faults::handler_layer))
         .layer(from_fn_with_state(state.clone(), idempotency::layer))

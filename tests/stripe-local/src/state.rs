@@ -176,6 +176,8 @@ pub struct Event {
     pub id: String,
     pub kind: String,
     pub account: Option<String>,
+    /// Server-clock seconds (also the body's `created`): lists filter and expire on it.
+    pub created: i64,
     pub body: serde_json::Value,
 }
 

@@ -65,6 +65,8 @@ pub struct Deliverer {
     client: reqwest::Client,
     policy: DeliveryPolicy,
     targets: Mutex<Targets>,
+    /// The targets set aside by [`Deliverer::pause`], restored by [`Deliverer::resume`].
+    paused: Mutex<Option<Targets>>,
     attempts: Mutex<Vec<Attempt>>,
     changed: watch::Sender<u64>,
     in_flight: AtomicUsize,
@@ -96,6 +98,7 @@ impl Deliverer {
             client,
             policy,
             targets: Mutex::new(targets),
+            paused: Mutex::new(None),
             attempts: Mutex::new(Vec::new()),
             changed: watch::channel(0).0,
             in_flight: AtomicUsize::new(0),
@@ -103,8 +106,31 @@ impl Deliverer {
         }
     }
 
+    /// Replaces the targets; ends a pause (explicit targets win over the set-aside ones).
     pub fn set_targets(&self, targets: Targets) {
+        *lock(&self.paused) = None;
         *lock(&self.targets) = targets;
+    }
+
+    /// Stops automatic delivery of new events by setting the targets aside; events are still
+    /// recorded (and listable), and are not delivered on resume, as when a Stripe endpoint is
+    /// disabled. Pausing twice keeps the first set-aside targets.
+    pub fn pause(&self) {
+        let mut paused = lock(&self.paused);
+        if paused.is_none() {
+            *paused = Some(std::mem::take(&mut *lock(&self.targets)));
+        }
+    }
+
+    /// Restores the targets set aside by [`Deliverer::pause`]; without a pause, nothing changes.
+    pub fn resume(&self) {
+        if let Some(targets) = lock(&self.paused).take() {
+            *lock(&self.targets) = targets;
+        }
+    }
+
+    pub fn is_paused(&self) -> bool {
+        lock(&self.paused).is_some()
     }
 
     pub fn targets(&self) -> Targets {

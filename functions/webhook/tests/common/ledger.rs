@@ -69,8 +69,19 @@ impl Ledger for FlakyLedger {
     async fn shares_of_order(&self, order_id: &str) -> Result<Vec<LedgerShare>, StoreError> {
         self.inner.shares_of_order(order_id).await
     }
-    async fn held_shares_of_seller(&self, seller: &str) -> Result<Vec<LedgerShare>, StoreError> {
-        self.inner.held_shares_of_seller(seller).await
+    async fn unsettled_shares_of_seller(
+        &self,
+        seller: &str,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        self.inner.unsettled_shares_of_seller(seller).await
+    }
+    async fn open_shares(
+        &self,
+        state: ShareState,
+        updated_before: i64,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        self.inner.open_shares(state, updated_before, limit).await
     }
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {
         if share.state == ShareState::Transferred {

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use interceptors::metrics::MemorySink;
 use interceptors::{Interceptors, Metrics};
+use payout_flows::FlowDeps;
 use payouts::ports::{Ledger, NewExpressAccount};
 use payouts::{LedgerShare, PaymentRecord, SellerAccount, keys};
 use serde_json::{Value, json};
@@ -139,22 +140,24 @@ impl Stack {
         let interceptors =
             Interceptors::new(Metrics::new(webhook::FUNCTION, sink.clone()), &http, None);
         let deps = Arc::new(Deps {
-            accounts: Arc::new(store::DynamoSellerAccounts::new(
-                dynamo.client.clone(),
-                &tables.seller_accounts,
-            )),
-            ledger: ledger.clone(),
-            events: Arc::new(store::DynamoEventLog::new(
-                dynamo.client.clone(),
-                &tables.webhook_events,
-            )),
-            connect: adapter.clone(),
-            transfers: adapter,
+            flows: FlowDeps {
+                accounts: Arc::new(store::DynamoSellerAccounts::new(
+                    dynamo.client.clone(),
+                    &tables.seller_accounts,
+                )),
+                ledger: ledger.clone(),
+                events: Arc::new(store::DynamoEventLog::new(
+                    dynamo.client.clone(),
+                    &tables.webhook_events,
+                )),
+                connect: adapter.clone(),
+                transfers: adapter,
+                fee_bps: FEE_BPS,
+            },
             config: Config {
                 platform_secrets: secrets(&o.platform_secrets),
                 connect_secrets: secrets(&o.connect_secrets),
                 livemode: o.livemode,
-                fee_bps: FEE_BPS,
             },
             interceptors,
         });
@@ -195,6 +198,7 @@ impl Stack {
             country: Some("FR".into()),
         };
         self.deps
+            .flows
             .connect
             .create_express_account(&new, &keys::account_key(user))
             .await
@@ -202,8 +206,13 @@ impl Stack {
     }
 
     pub async fn map_account(&self, user: &str, account: &str) {
-        let record = SellerAccount::new(user.to_owned(), account.to_owned(), webhook::now());
+        let record = SellerAccount::new(
+            user.to_owned(),
+            account.to_owned(),
+            payouts::clock::unix_now(),
+        );
         self.deps
+            .flows
             .accounts
             .insert(&record)
             .await
@@ -212,6 +221,7 @@ impl Stack {
 
     pub async fn share(&self, order: &str, seller: &str) -> LedgerShare {
         self.deps
+            .flows
             .ledger
             .share(order, seller)
             .await
@@ -221,6 +231,7 @@ impl Stack {
 
     pub async fn payment(&self, order: &str) -> PaymentRecord {
         self.deps
+            .flows
             .ledger
             .payment(order)
             .await

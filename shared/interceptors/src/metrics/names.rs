@@ -73,12 +73,29 @@ pub const REVERSALS_CREATED: &str = "ReversalsCreated";
 pub const REVERSED_AMOUNT: &str = "ReversedAmount";
 /// A reversal was refused: needs attention.
 pub const REVERSALS_FAILED: &str = "ReversalsFailed";
+/// Stripe refused a read for good (400/403): the step was answered without it; needs attention.
+pub const STRIPE_REFUSALS: &str = "StripeRefusals";
 /// Every verified webhook delivery.
 pub const WEBHOOK_EVENTS: &str = "WebhookEvents";
 /// Balance served from cache.
 pub const BALANCE_CACHE_HITS: &str = "BalanceCacheHits";
 /// Balance fetched from Stripe.
 pub const BALANCE_CACHE_MISSES: &str = "BalanceCacheMisses";
+
+// The reconciler (functions/reconcile). Not in ALL_METRICS yet: the dashboards proof does not
+// drive the reconciler's traffic (see the closing note).
+/// Ledger share state (`pending`, `held`, `transferred`).
+pub const STATE: &str = "State";
+/// Shares the reconciler re-drove, by `Outcome` (settled, released, reversed, waiting, ...).
+pub const SHARES_REDRIVEN: &str = "SharesRedriven";
+/// Events the reconciler handled that no delivery had.
+pub const EVENTS_CAUGHT_UP: &str = "EventsCaughtUp";
+/// Open shares older than the grace period after a run, by `State`.
+pub const STUCK_SHARES: &str = "StuckShares";
+/// Seconds since the oldest held share was last written.
+pub const OLDEST_HELD_SHARE_AGE: &str = "OldestHeldShareAge";
+/// An order whose ledger disagrees with Stripe, by `Reason`.
+pub const DRIFT_DETECTED: &str = "DriftDetected";
 
 /// Every metric name above (for catalogue tests and dashboards checks).
 pub const ALL_METRICS: [&str; 23] = [

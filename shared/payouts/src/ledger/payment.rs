@@ -14,6 +14,7 @@ impl PaymentRecord {
             currency: plan.currency.as_str().to_string(),
             amount_received: plan.amount_received,
             status: PaymentStatus::Accepted,
+            shares: plan.shares.clone(),
             refunded_applied: 0,
             created_at: now,
             updated_at: now,
@@ -39,11 +40,28 @@ impl PaymentRecord {
                 reason: reason.code().to_string(),
                 detail: reason.to_string(),
             },
+            shares: Vec::new(),
             refunded_applied: 0,
             created_at: now,
             updated_at: now,
             version: 1,
         }
+    }
+
+    /// The accepted plan this record claimed (to write its shares from), `None` for a rejected
+    /// payment.
+    pub fn plan(&self) -> Option<PayoutPlan> {
+        if self.status != PaymentStatus::Accepted {
+            return None;
+        }
+        Some(PayoutPlan {
+            order_id: self.order_id.clone(),
+            payment_intent_id: self.payment_intent_id.clone(),
+            charge_id: self.charge_id.clone()?,
+            currency: crate::Currency::parse(&self.currency)?,
+            amount_received: self.amount_received,
+            shares: self.shares.clone(),
+        })
     }
 
     /// Stripe's cumulative `amount_refunded` (clamped to `0..=amount_received`) is now applied to

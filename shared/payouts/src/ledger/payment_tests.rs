@@ -116,3 +116,26 @@ fn share_states_serialize_as_their_names() {
         );
     }
 }
+
+#[test]
+fn an_accepted_record_carries_its_plan_and_a_rejected_one_none() {
+    let mut plan = plan();
+    plan.shares = vec![crate::Share {
+        seller: "usr_a".into(),
+        gross: 600,
+        fee: 60,
+        net: 540,
+    }];
+    let record = PaymentRecord::accepted(&plan, T0);
+    assert_eq!(record.plan(), Some(plan));
+    let facts = PaymentFacts {
+        payment_intent_id: "pi_9".into(),
+        charge_id: Some("ch_9".into()),
+        amount_received: 1000,
+        currency: "eur".into(),
+        metadata: Default::default(),
+    };
+    let rejected = PaymentRecord::rejected("ord_9", &facts, &RejectReason::MissingShares, T0);
+    assert_eq!(rejected.plan(), None);
+    assert!(rejected.shares.is_empty());
+}

@@ -76,6 +76,7 @@ fn transitions() -> Vec<(&'static str, Step, &'static [ShareState])> {
             |s| s.record_reversal(100, NOW),
             &[Transferred],
         ),
+        ("begin_reversal", |s| s.begin_reversal(NOW), &[Transferred]),
         (
             "refuse_reversal",
             |s| s.refuse_reversal("refused", NOW),
@@ -382,5 +383,34 @@ fn decide_share_for_every_account_situation() {
             }
         };
         assert_eq!(decide_share(Some(&account(flags))), expected, "{bits:04b}");
+    }
+}
+
+#[test]
+fn a_reversal_attempt_is_claimed_without_touching_money_or_the_key_round() {
+    let transferred = in_state(ShareState::Transferred);
+    let claimed = transferred.begin_reversal(NOW).unwrap();
+    assert_eq!(claimed.reversal_attempts, transferred.reversal_attempts + 1);
+    assert_eq!(
+        (claimed.refunded, claimed.key_round, claimed.transferred),
+        (
+            transferred.refunded,
+            transferred.key_round,
+            transferred.transferred
+        )
+    );
+    // The key of the attempt is the share's current round's key for the base.
+    assert_eq!(claimed.reversal_key(0), transferred.reversal_key(0));
+}
+
+#[test]
+fn open_means_money_may_still_move_or_someone_must_look() {
+    for state in STATES {
+        let share = in_state(state);
+        let expected = matches!(state, ShareState::Pending | ShareState::Held);
+        assert_eq!(share.is_open(), expected, "{state:?}");
+        let flagged = share.flag_attention("look", NOW).unwrap();
+        assert!(flagged.is_open(), "{state:?} with a note");
+        assert_eq!(flagged.clear_attention(NOW).unwrap().is_open(), expected);
     }
 }

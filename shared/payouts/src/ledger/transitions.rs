@@ -12,6 +12,7 @@
 //!      │ begin_transfer_attempt (Pending -> Pending, attempts + 1)
 //!      v mark_transferred
 //!   Transferred ──record_reversal──> Transferred
+//!               ──begin_reversal──> Transferred (attempts + 1, before the Stripe call)
 //!               ──refuse_reversal──> Transferred (key round + 1)
 //! ```
 //! `hold_back` is a refusal too: it starts a new key round. `flag_attention` / `clear_attention`
@@ -105,6 +106,7 @@ impl LedgerShare {
             refunded: 0,
             transfer_attempts: 0,
             key_round: 0,
+            reversal_attempts: 0,
             attention: None,
             created_at: now,
             updated_at: now,
@@ -242,6 +244,16 @@ impl LedgerShare {
         self.check_target(target)?;
         let mut next = self.next(now);
         next.refunded = target;
+        Ok(next)
+    }
+
+    /// Claims one reversal attempt (written *before* the Stripe call). Only one of the deliveries
+    /// holding the same version wins; a delivery holding a stale copy loses, reloads, and sends the
+    /// current key round instead of pairing an old round with Stripe's current reversed total.
+    pub fn begin_reversal(&self, now: i64) -> Result<LedgerShare, TransitionError> {
+        self.require(ShareState::Transferred, "begin a reversal of")?;
+        let mut next = self.next(now);
+        next.reversal_attempts = self.reversal_attempts.saturating_add(1);
         Ok(next)
     }
 

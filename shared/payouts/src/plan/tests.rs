@@ -330,3 +330,17 @@ fn valid_ids() {
         assert!(!is_valid_id(id), "{id}");
     }
 }
+
+#[test]
+fn a_payment_with_neither_order_id_nor_shares_is_not_a_marketplace_payment() {
+    let meta = |kv: &[(&str, &str)]| facts(kv, 100, "usd", Some("ch_1")).metadata;
+    assert!(!is_marketplace_payment(&meta(&[])));
+    assert!(!is_marketplace_payment(&meta(&[("subscription", "sub_1")])));
+    // Either key makes it ours: malformed metadata is then rejected, never silently skipped.
+    assert!(is_marketplace_payment(&meta(&[(ORDER_ID_KEY, "")])));
+    assert!(is_marketplace_payment(&meta(&[(SHARES_KEY, "usr_a:100")])));
+    assert!(is_marketplace_payment(&meta(&[
+        (ORDER_ID_KEY, "ord_1"),
+        (SHARES_KEY, "x")
+    ])));
+}

@@ -1,6 +1,7 @@
 //! A client of one local Stripe server over HTTP: its control API (`/_control`: payments,
-//! refunds, onboarding, balances, faults, clock, deliveries, request log) and the real `/v1` API
-//! for what tests assert on (accounts, transfers, balances), as any Stripe client reads it.
+//! refunds, onboarding, balances, events, webhook pause, faults, clock, deliveries, request log)
+//! and the real `/v1` API for what tests assert on (accounts, transfers, balances), as any
+//! Stripe client reads it.
 
 use std::time::Duration;
 
@@ -239,6 +240,34 @@ impl Control {
         self.get(&format!("events/{id}")).await
     }
 
+    /// Records an event of any `kind` with `object` as its `data.object` (a type the server
+    /// never emits, the platform's own `account.updated`, an object a client cannot parse); a
+    /// Connect event when `account` is given. Delivered when `deliver`; returns the event id.
+    pub async fn emit_event(
+        &self,
+        kind: &str,
+        account: Option<&str>,
+        object: Value,
+        deliver: bool,
+    ) -> String {
+        let body =
+            json!({ "type": kind, "account": account, "object": object, "deliver": deliver });
+        str_of(&self.post("events", body).await["event_id"])
+    }
+
+    /// Stops automatic webhook delivery: the configured targets are set aside; events are still
+    /// recorded (and listable with `GET /v1/events`) but never sent automatically, as when a
+    /// Stripe endpoint is disabled. `deliver` still sends on demand once resumed.
+    pub async fn pause_webhooks(&self) {
+        self.post("webhooks/pause", json!({})).await;
+    }
+
+    /// Restores the targets set aside by [`Control::pause_webhooks`]; events recorded meanwhile
+    /// stay undelivered.
+    pub async fn resume_webhooks(&self) {
+        self.post("webhooks/resume", json!({})).await;
+    }
+
     /// Every delivery attempt of `event`.
     pub async fn deliveries(&self, event: &str) -> Vec<Value> {
         let v = self.get(&format!("deliveries?event_id={event}")).await;
@@ -258,6 +287,14 @@ impl Control {
     pub async fn advance_clock(&self, seconds: i64) {
         self.post("clock", json!({ "advance_seconds": seconds }))
             .await;
+    }
+
+    /// The server's clock (unix seconds, advanced by [`Control::advance_clock`]): what objects'
+    /// and events' `created` are stamped with.
+    pub async fn now(&self) -> i64 {
+        self.get("clock").await["now"]
+            .as_i64()
+            .expect("clock answers `now`")
     }
 
     // ---- the request log ------------------------------------------------------------------

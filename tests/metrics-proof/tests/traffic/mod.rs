@@ -130,15 +130,17 @@ impl Stack {
                 interceptors: balance_facade,
             },
             webhook: webhook::Deps {
-                accounts,
-                ledger: Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger)),
-                events: Arc::new(DynamoEventLog::new(client, &tables.webhook_events)),
-                connect: webhook_stripe.clone(),
-                transfers: webhook_stripe,
+                flows: payout_flows::FlowDeps {
+                    accounts,
+                    ledger: Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger)),
+                    events: Arc::new(DynamoEventLog::new(client, &tables.webhook_events)),
+                    connect: webhook_stripe.clone(),
+                    transfers: webhook_stripe,
+                    fee_bps: u32::from(payout.platform_fee_bps),
+                },
                 config: webhook::Config::new(
                     &stripe,
                     &settings::WebhookSecrets::from_lookup(&env).expect("webhook secrets"),
-                    &payout,
                 ),
                 interceptors: webhook_facade,
             },

@@ -1,7 +1,8 @@
-//! Events and webhook deliveries: list, wait on a condition, (re)deliver on demand.
+//! Events and webhook deliveries: list, emit, wait on a condition, (re)deliver on demand.
 
 use super::body;
 use crate::error::{ApiError, ApiResult};
+use crate::resources::events::{self, Cause};
 use crate::state::Shared;
 use crate::webhooks::Attempt;
 use axum::body::Bytes;
@@ -17,7 +18,7 @@ use std::time::Duration;
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/deliveries", get(deliveries))
-        .route("/events", get(list_events))
+        .route("/events", get(list_events).post(emit))
         .route("/events/{id}", get(event))
         .route("/events/{id}/deliver", post(deliver))
 }
@@ -90,6 +91,49 @@ async fn list_events(State(state): State<Shared>) -> Json<Value> {
         .map(|e| json!({ "id": e.id, "type": e.kind, "account": e.account, "created": e.body["created"] }))
         .collect();
     Json(json!({ "events": events }))
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmitBody {
+    #[serde(rename = "type")]
+    kind: String,
+    /// A connected account: a Connect event (listed and delivered as that account's).
+    account: Option<String>,
+    /// `data.object`, taken as is (malformed objects included: consumers must cope).
+    object: Value,
+    #[serde(default = "yes")]
+    deliver: bool,
+}
+
+/// Records an arbitrary event (a type the server never emits by itself, an event of the
+/// platform's own account, an object a client cannot parse) and delivers it unless told not to.
+async fn emit(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
+    let b: EmitBody = body(&bytes)?;
+    if b.kind.is_empty() {
+        return Err(ApiError::missing_param("type"));
+    }
+    let event = {
+        let mut store = state.store();
+        if let Some(a) = b
+            .account
+            .as_ref()
+            .filter(|a| !store.accounts.contains_key(*a))
+        {
+            return Err(ApiError::missing("account", a, "account"));
+        }
+        let account = b.account.as_deref();
+        let cause = Cause::default();
+        events::record(&state, &mut store, &b.kind, account, b.object, None, cause)
+    };
+    if b.deliver {
+        events::deliver(&state, &event);
+    }
+    Ok(Json(json!({ "event_id": event.id })))
 }
 
 /// Any event by id (no `Stripe-Account` scoping, unlike `/v1/events/{id}`).

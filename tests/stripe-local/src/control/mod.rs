@@ -33,6 +33,8 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/requests", get(requests))
         .route("/webhooks", get(webhooks).post(set_webhooks))
+        .route("/webhooks/pause", post(pause_webhooks))
+        .route("/webhooks/resume", post(resume_webhooks))
         .route("/objects", get(objects))
         .merge(deliveries::router())
         .merge(money::router())
@@ -155,7 +157,23 @@ fn target_json(t: &Option<WebhookTarget>) -> Value {
 
 fn webhooks_json(state: &Shared) -> Json<Value> {
     let t = state.webhooks.targets();
-    Json(json!({ "platform": target_json(&t.platform), "connect": target_json(&t.connect) }))
+    Json(json!({
+        "platform": target_json(&t.platform),
+        "connect": target_json(&t.connect),
+        "paused": state.webhooks.is_paused(),
+    }))
+}
+
+/// Sets the webhook targets aside (events are still recorded, never delivered later).
+async fn pause_webhooks(State(state): State<Shared>) -> Json<Value> {
+    state.webhooks.pause();
+    webhooks_json(&state)
+}
+
+/// Restores the targets set aside by `/webhooks/pause`.
+async fn resume_webhooks(State(state): State<Shared>) -> Json<Value> {
+    state.webhooks.resume();
+    webhooks_json(&state)
 }
 
 async fn webhooks(State(state): State<Shared>) -> Json<Value> {

@@ -16,7 +16,7 @@
 use crate::auth::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::StripeParams;
-use crate::params::Params;
+use crate::listing::{self, Created};
 use crate::state::{PLATFORM, Reversal, Shared, Transfer, new_id};
 use axum::extract::{Path, State};
 use axum::{Extension, Json};
@@ -178,38 +178,6 @@ pub async fn retrieve(
     }
 }
 
-/// `created` filter: an exact timestamp or `created[gt|gte|lt|lte]`.
-fn created_matches(p: &Params, created: i64) -> ApiResult<bool> {
-    let Some(v) = p.get("created") else {
-        return Ok(true);
-    };
-    let parse = |s: &Value, name: &str| {
-        s.as_str()
-            .and_then(|x| x.parse::<i64>().ok())
-            .ok_or_else(|| ApiError::invalid_param(name, "Invalid integer"))
-    };
-    if v.is_string() {
-        return Ok(parse(v, "created")? == created);
-    }
-    let Some(obj) = v.as_object() else {
-        return Err(ApiError::invalid_param("created", "Invalid created filter"));
-    };
-    for (op, val) in obj {
-        let n = parse(val, &format!("created[{op}]"))?;
-        let ok = match op.as_str() {
-            "gt" => created > n,
-            "gte" => created >= n,
-            "lt" => created < n,
-            "lte" => created <= n,
-            _ => return Err(ApiError::unknown_param(&format!("created[{op}]"))),
-        };
-        if !ok {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 /// `GET /v1/transfers` with `transfer_group`, `destination`, `created`, `limit` (1..=100,
 /// default 10), `starting_after`, `ending_before`; newest first, like Stripe.
 pub async fn list(
@@ -225,56 +193,29 @@ pub async fn list(
         "starting_after",
         "ending_before",
     ])?;
-    let limit = p.int("limit")?.unwrap_or(10);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::invalid_param(
-            "limit",
-            "This value must be between 1 and 100.",
-        ));
-    }
     let (group, dest) = (p.str("transfer_group")?, p.str("destination")?);
+    let created = Created::parse(&p)?;
     let store = state.store();
-    let mut items: Vec<&Transfer> = Vec::new();
-    for t in store.transfers.iter().rev() {
-        let keep = ctx.account.is_none()
-            && group
+    // Transfers made by the platform are not visible to a connected account.
+    let visible: Vec<&Transfer> = match ctx.account {
+        Some(_) => Vec::new(),
+        None => store.transfers.iter().rev().collect(),
+    };
+    let (page, has_more) = listing::page(
+        &p,
+        "transfer",
+        &visible,
+        |t| &t.id,
+        |t| {
+            group
                 .as_ref()
                 .is_none_or(|g| t.transfer_group.as_ref() == Some(g))
-            && dest.as_ref().is_none_or(|d| &t.destination == d)
-            && created_matches(&p, t.created)?;
-        if keep {
-            items.push(t);
-        }
-    }
-    let limit = limit as usize;
-    let (page, has_more) = if let Some(after) = p.str("starting_after")? {
-        let start = items
-            .iter()
-            .position(|t| t.id == after)
-            .ok_or_else(|| ApiError::missing("transfer", &after, "starting_after"))?
-            + 1;
-        let rest = &items[start..];
-        (
-            rest.iter().take(limit).collect::<Vec<_>>(),
-            rest.len() > limit,
-        )
-    } else if let Some(before) = p.str("ending_before")? {
-        let end = items
-            .iter()
-            .position(|t| t.id == before)
-            .ok_or_else(|| ApiError::missing("transfer", &before, "ending_before"))?;
-        let head = &items[..end];
-        (
-            head.iter().skip(end.saturating_sub(limit)).collect(),
-            end > limit,
-        )
-    } else {
-        (items.iter().take(limit).collect(), items.len() > limit)
-    };
-    let data: Vec<Value> = page.into_iter().map(|t| render(t)).collect();
-    Ok(Json(
-        json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/transfers" }),
-    ))
+                && dest.as_ref().is_none_or(|d| &t.destination == d)
+                && created.matches(t.created)
+        },
+    )?;
+    let data: Vec<Value> = page.into_iter().map(render).collect();
+    Ok(Json(listing::list_object("/v1/transfers", data, has_more)))
 }
 
 /// `POST /v1/transfers/{id}/reversals`.
@@ -347,7 +288,8 @@ pub async fn reverse(
     Ok(Json(body))
 }
 
-/// `GET /v1/transfers/{id}/reversals` (all of them, newest first).
+/// `GET /v1/transfers/{id}/reversals` with `limit`, `starting_after`, `ending_before`; newest
+/// first.
 pub async fn list_reversals(
     State(state): State<Shared>,
     Extension(ctx): Extension<Ctx>,
@@ -361,8 +303,10 @@ pub async fn list_reversals(
         .iter()
         .find(|t| t.id == id && ctx.account.is_none())
         .ok_or_else(|| ApiError::missing("transfer", &id, "id"))?;
-    let data: Vec<Value> = t.reversals.iter().rev().map(render_reversal).collect();
-    Ok(Json(
-        json!({ "object": "list", "data": data, "has_more": false, "url": format!("/v1/transfers/{id}/reversals") }),
-    ))
+    let newest_first: Vec<&Reversal> = t.reversals.iter().rev().collect();
+    let (page, has_more) =
+        listing::page(&p, "transfer_reversal", &newest_first, |r| &r.id, |_| true)?;
+    let data: Vec<Value> = page.into_iter().map(render_reversal).collect();
+    let url = format!("/v1/transfers/{id}/reversals");
+    Ok(Json(listing::list_object(&url, data, has_more)))
 }

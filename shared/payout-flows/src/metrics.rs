@@ -1,4 +1,4 @@
-//! Business metrics of the webhook (docs/METRICS.md), as EMF records through the interceptors'
+//! Business metrics of the payout flows (docs/METRICS.md), as EMF records through the interceptors'
 //! [`Metrics`]. Dimensions hold low-cardinality values only (currency, reason code, event type,
 //! outcome); the event and order ids go in as root properties.
 
@@ -32,17 +32,17 @@ impl Outcome {
     }
 }
 
-/// The business metrics of one delivery.
+/// The business metrics of one event (or one re-drive of the reconciler).
 #[derive(Clone, Debug)]
-pub struct Biz {
+pub struct BusinessMetrics {
     metrics: Metrics,
     event_id: String,
     event_type: String,
 }
 
-impl Biz {
+impl BusinessMetrics {
     pub fn new(metrics: Metrics, event_id: &str, event_type: &str) -> Self {
-        Biz {
+        BusinessMetrics {
             metrics,
             event_id: event_id.to_owned(),
             event_type: event_type.to_owned(),
@@ -152,6 +152,12 @@ impl Biz {
         self.by_reason(reason, order_id, names::REVERSALS_FAILED);
     }
 
+    /// Stripe refused a read for good (400/403: the platform cannot see the object); no retry
+    /// fixes it, so the step is answered and a human is alarmed. `what` names the object.
+    pub fn stripe_refused(&self, reason: &str, what: &str) {
+        self.by_reason(reason, what, names::STRIPE_REFUSALS);
+    }
+
     pub fn onboarding_completed(&self, user_id: &str) {
         let record = self
             .metrics
@@ -205,7 +211,7 @@ mod tests {
     #[test]
     fn records_are_valid_emf_with_ids_as_properties() {
         let sink = MemorySink::new();
-        let biz = Biz::new(
+        let biz = BusinessMetrics::new(
             Metrics::new("webhook", sink.clone()),
             "evt_1",
             "payment_intent.succeeded",

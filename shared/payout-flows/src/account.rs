@@ -1,15 +1,22 @@
-//! `account.updated` (Connect endpoint): sync the seller's flags from Stripe and, once the
-//! account can receive transfers, release the seller's held shares (each exactly once).
+//! `account.updated` (Connect): sync the seller's flags from Stripe and, once the account can
+//! receive transfers, finish every unsettled share of the seller (release the held ones, settle
+//! the pending ones: a release whose transfer failed is `Pending` and must not wait for anything
+//! else), each exactly once.
 //!
 //! Events arrive late and out of order, so the payload's flags are never used: the account is
-//! always re-fetched, and the newest state wins whatever the delivery order.
+//! always re-fetched, and the newest read wins whatever order the writes land in
+//! (`SellerAccounts::update_flags`).
 
+use payouts::clock::unix_now_ms;
 use payouts::ports::GatewayError;
 
 use crate::settle::{release, settle};
-use crate::{Cx, Failure, Outcome};
+use crate::{Failure, FlowContext, Outcome};
 
-pub async fn on_account_updated(cx: &Cx<'_>, stripe_account_id: &str) -> Result<Outcome, Failure> {
+pub async fn on_account_updated(
+    cx: &FlowContext<'_>,
+    stripe_account_id: &str,
+) -> Result<Outcome, Failure> {
     let deps = cx.deps;
     let Some(seller) = deps
         .accounts
@@ -29,37 +36,50 @@ pub async fn on_account_updated(cx: &Cx<'_>, stripe_account_id: &str) -> Result<
             tracing::warn!(account = %stripe_account_id, "account.updated for an account Stripe no longer has");
             return Ok(Outcome::Ignored("account_not_found"));
         }
+        // 400/403 (the platform lost access to the account, a revoked key): no retry fixes it.
+        Err(GatewayError::Refused { code, message }) => {
+            tracing::error!(account = %stripe_account_id, %code, %message, "Stripe refused to read the account: needs attention");
+            cx.metrics.stripe_refused(&code, "account");
+            return Ok(Outcome::Ignored("account_refused"));
+        }
         Err(err) => return Err(Failure::stripe(&err)),
     };
+    // Taken after the answer: a later read always carries a later (or equal) time.
+    let read_at_ms = unix_now_ms();
     let Some((before, after)) = deps
         .accounts
-        .update_flags(&seller.user_id, &flags, cx.now)
+        .update_flags(&seller.user_id, &flags, read_at_ms)
         .await?
     else {
         return Ok(Outcome::Ignored("unknown_account"));
     };
     if after.onboarding_completed && !before.onboarding_completed {
         tracing::info!(user_id = %seller.user_id, "seller onboarding completed");
-        cx.biz.onboarding_completed(&seller.user_id);
+        cx.metrics.onboarding_completed(&seller.user_id);
     }
-    if flags.can_receive_transfers() {
-        release_held(cx, &seller.user_id, stripe_account_id).await?;
+    // The stored flags: ours, or a newer read that won.
+    if after.flags.can_receive_transfers() {
+        finish_unsettled(cx, &seller.user_id, stripe_account_id).await?;
     }
     Ok(Outcome::Processed)
 }
 
-/// Releases and settles every held share of `seller` towards `destination`.
-async fn release_held(cx: &Cx<'_>, seller: &str, destination: &str) -> Result<(), Failure> {
-    let held = cx.deps.ledger.held_shares_of_seller(seller).await?;
+/// Releases every held share of `seller` towards `destination` and settles every pending one.
+pub async fn finish_unsettled(
+    cx: &FlowContext<'_>,
+    seller: &str,
+    destination: &str,
+) -> Result<(), Failure> {
+    let shares = cx.deps.ledger.unsettled_shares_of_seller(seller).await?;
     let mut first_failure = None;
-    for share in held {
+    for share in shares {
         let who = format!("{}/{}", share.order_id, share.seller);
         let settled = match release(cx, share, destination).await {
-            Ok(released) => settle(cx, released).await,
+            Ok(pending) => settle(cx, pending).await,
             Err(failure) => Err(failure),
         };
         if let Err(failure) = settled {
-            tracing::warn!(share = %who, error = %failure, "held share not released yet");
+            tracing::warn!(share = %who, error = %failure, "share not settled yet");
             first_failure.get_or_insert(failure);
         }
     }

@@ -1,0 +1,92 @@
+//! The payout flows: what a Stripe event does to the ledger and to money, whoever brings it: the
+//! webhook (a signed delivery) or the reconciler (an event listed from Stripe, a share re-driven).
+//! Both run exactly this code with the same idempotency keys, so they can run at once and never
+//! both pay.
+//!
+//! An event: de-dup on its id → its flow ([`payment`], [`refund`], [`account`]; transfers in
+//! [`settle`]) → mark processed. Every ledger change goes through one compare-and-set step
+//! ([`step`]); every Stripe write carries a deterministic key; so a flow interrupted anywhere is
+//! finished by running it again, and correctness never depends on the de-dup, which only saves
+//! work.
+
+pub mod account;
+mod failure;
+pub mod metrics;
+pub mod payment;
+pub mod refund;
+pub mod settle;
+pub mod step;
+
+use std::sync::Arc;
+
+use payouts::ports::{
+    ConnectAccounts, EventFacts, EventLog, Ledger, SellerAccounts, StripeEvent, Transfers,
+};
+
+pub use failure::Failure;
+pub use metrics::{BusinessMetrics, Outcome};
+
+/// The event types the flows act on (subscribe the endpoints to these only).
+pub const HANDLED_EVENTS: [&str; 3] = [
+    "payment_intent.succeeded",
+    "charge.refunded",
+    "account.updated",
+];
+
+/// What the flows run with; built once per cold start (tests build it by hand).
+pub struct FlowDeps {
+    pub accounts: Arc<dyn SellerAccounts>,
+    pub ledger: Arc<dyn Ledger>,
+    pub events: Arc<dyn EventLog>,
+    pub connect: Arc<dyn ConnectAccounts>,
+    pub transfers: Arc<dyn Transfers>,
+    /// The platform fee in basis points (see `payouts::plan`).
+    pub fee_bps: u32,
+}
+
+/// One event's (or one re-drive's) working context: dependencies, business metrics, and the time
+/// it started (unix seconds; tests pass any time).
+pub struct FlowContext<'a> {
+    pub deps: &'a FlowDeps,
+    pub metrics: &'a BusinessMetrics,
+    pub now: i64,
+}
+
+/// Whether the event was already processed (the de-dup said so) or has just been handled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    Duplicate,
+    Now(Outcome),
+}
+
+/// De-dup, the event's flow, then mark processed. `Err` means "not finished, run it again":
+/// the webhook answers 5xx (Stripe redelivers), the reconciler retries on its next run.
+pub async fn handle_event(cx: &FlowContext<'_>, event: &StripeEvent) -> Result<Handled, Failure> {
+    let events = &cx.deps.events;
+    if events.is_processed(&event.id).await? {
+        return Ok(Handled::Duplicate);
+    }
+    let outcome = dispatch(cx, &event.facts).await?;
+    // Only now: a crash before this line means the event is handled again, which is safe.
+    // Ignored events are not remembered: a resend after the cause is fixed (e.g. an account
+    // mapping healed) is processed then.
+    if !matches!(outcome, Outcome::Ignored(_))
+        && let Err(err) = events.mark_processed(&event.id, &event.kind, cx.now).await
+    {
+        // Everything is done and idempotent: handling it again would only repeat no-ops.
+        tracing::warn!(error = %err, "event handled but not marked processed");
+    }
+    Ok(Handled::Now(outcome))
+}
+
+/// Routes an event's facts to its flow.
+pub async fn dispatch(cx: &FlowContext<'_>, facts: &EventFacts) -> Result<Outcome, Failure> {
+    match facts {
+        EventFacts::Payment(payment) => payment::on_payment(cx, payment).await,
+        EventFacts::Refund(refund) => refund::on_refund(cx, refund).await,
+        EventFacts::AccountUpdated { stripe_account_id } => {
+            account::on_account_updated(cx, stripe_account_id).await
+        }
+        EventFacts::Unhandled => Ok(Outcome::Ignored("unhandled_event")),
+    }
+}

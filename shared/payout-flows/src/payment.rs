@@ -1,0 +1,178 @@
+//! `payment_intent.succeeded`: the payout plan, the ledger, then the transfers.
+//!
+//! Order of writes (each conditional, so running the flow again resumes where a crash stopped):
+//! 1. the payment record: the order's claim (conditional on the order id, with its charge index),
+//!    carrying the plan's shares. Claimed first, so two PaymentIntents for one order never both
+//!    write shares: the second finds the first's claim and is rejected;
+//! 2. every seller's share from the claimed record (`Pending` towards a seller who can receive,
+//!    else `Held`); a refund that finds the payment before all shares exist writes the missing
+//!    ones from the record first ([`write_missing_shares`]);
+//! 3. settle each `Pending` share ([`crate::settle`]).
+
+use payouts::plan::{self, PaymentFacts, PayoutPlan, Share};
+use payouts::{
+    LedgerShare, PaymentRecord, PaymentStatus, RejectReason, ShareDecision, ShareState,
+    decide_share,
+};
+
+use crate::settle::{release, settle};
+use crate::{Failure, FlowContext, Outcome};
+
+/// Runs the payment flow; idempotent, so it is also how a refund that arrived first catches up.
+pub async fn on_payment(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Outcome, Failure> {
+    if !plan::is_marketplace_payment(&facts.metadata) {
+        tracing::info!(payment_intent = %facts.payment_intent_id, "not a marketplace payment: ignored");
+        return Ok(Outcome::Ignored("not_marketplace"));
+    }
+    let plan = match plan::plan_payout(facts, cx.deps.fee_bps) {
+        Ok(plan) => plan,
+        Err(reason) => return reject(cx, facts, &reason).await,
+    };
+    let payment = match claim_order(cx, &plan).await? {
+        Ok(payment) => payment,
+        Err(outcome) => return Ok(outcome),
+    };
+    write_missing_shares(cx, &payment).await?;
+    // Settle every share; one seller's Stripe trouble must not delay the others.
+    let mut first_failure = None;
+    for share in &plan.shares {
+        if let Err(failure) = settle_one(cx, &plan.order_id, &share.seller).await {
+            tracing::warn!(order_id = %plan.order_id, seller = %share.seller, error = %failure, "share not settled");
+            first_failure.get_or_insert(failure);
+        }
+    }
+    first_failure.map_or(Ok(Outcome::Processed), Err)
+}
+
+/// Claims the order for this payment: the record this payment may write shares from, or the
+/// outcome when the order belongs to another payment or was rejected.
+async fn claim_order(
+    cx: &FlowContext<'_>,
+    plan: &PayoutPlan,
+) -> Result<Result<PaymentRecord, Outcome>, Failure> {
+    let ledger = &cx.deps.ledger;
+    let record = PaymentRecord::accepted(plan, cx.now);
+    if ledger.insert_payment(&record).await? {
+        tracing::info!(order_id = %plan.order_id, sellers = plan.shares.len(), "order paid");
+        cx.metrics
+            .order_paid(plan.currency.as_str(), &plan.order_id);
+        return Ok(Ok(record));
+    }
+    let existing = ledger.payment(&plan.order_id).await?.ok_or_else(|| {
+        Failure::Invariant(format!("payment {} neither new nor stored", plan.order_id))
+    })?;
+    if existing.payment_intent_id != plan.payment_intent_id {
+        return Ok(Err(second_payment(cx, plan, &existing)));
+    }
+    if existing.status != PaymentStatus::Accepted {
+        // Decided once (e.g. under another fee setting): the recorded decision stands.
+        return Ok(Err(Outcome::Rejected));
+    }
+    Ok(Ok(existing))
+}
+
+/// Writes every share of a claimed payment that does not exist yet.
+pub async fn write_missing_shares(
+    cx: &FlowContext<'_>,
+    payment: &PaymentRecord,
+) -> Result<(), Failure> {
+    let Some(plan) = payment.plan() else {
+        return Ok(());
+    };
+    for share in &plan.shares {
+        ensure_share(cx, &plan, share).await?;
+    }
+    Ok(())
+}
+
+/// Loads a share and settles it; a `Held` one is first re-checked against the seller's account,
+/// which closes the race with an `account.updated` that enabled payouts while this share was
+/// being written (its query of the seller's shares could not see this one yet).
+pub async fn settle_one(
+    cx: &FlowContext<'_>,
+    order_id: &str,
+    seller: &str,
+) -> Result<LedgerShare, Failure> {
+    let Some(share) = cx.deps.ledger.share(order_id, seller).await? else {
+        return Err(Failure::Invariant(format!(
+            "share {order_id}/{seller} missing"
+        )));
+    };
+    settle_share(cx, share).await
+}
+
+/// [`settle_one`] for a share already read.
+pub async fn settle_share(
+    cx: &FlowContext<'_>,
+    mut share: LedgerShare,
+) -> Result<LedgerShare, Failure> {
+    if share.state == ShareState::Held
+        && let Some(account) = cx.deps.accounts.find_by_user(&share.seller).await?
+        && account.flags.can_receive_transfers()
+    {
+        share = release(cx, share, &account.stripe_account_id).await?;
+    }
+    settle(cx, share).await
+}
+
+/// Writes the share unless it exists: `Pending` towards an account that can receive transfers,
+/// otherwise `Held` (no account yet, or payouts not enabled); `Void` when nothing is owed.
+async fn ensure_share(
+    cx: &FlowContext<'_>,
+    plan: &PayoutPlan,
+    share: &Share,
+) -> Result<(), Failure> {
+    let ledger = &cx.deps.ledger;
+    if ledger.share(&plan.order_id, &share.seller).await?.is_some() {
+        return Ok(());
+    }
+    let account = cx.deps.accounts.find_by_user(&share.seller).await?;
+    let decision = decide_share(account.as_ref());
+    let record = LedgerShare::new_from_plan(plan, share, &decision, cx.now);
+    if ledger.insert_share(&record).await?
+        && let ShareDecision::Hold { reason } = decision
+        && record.state == ShareState::Held
+    {
+        tracing::info!(order_id = %plan.order_id, seller = %share.seller, amount = share.net, reason, "share held: seller cannot receive transfers yet");
+        cx.metrics
+            .share_held(plan.currency.as_str(), share.net, &plan.order_id);
+    }
+    Ok(())
+}
+
+/// Records a payment that cannot be paid out, keyed by its order id (or the PaymentIntent id
+/// when the order id itself is missing). Answered 200: a redelivery would be rejected again.
+async fn reject(
+    cx: &FlowContext<'_>,
+    facts: &PaymentFacts,
+    reason: &RejectReason,
+) -> Result<Outcome, Failure> {
+    let key = plan::order_id_of(&facts.metadata).unwrap_or(&facts.payment_intent_id);
+    let record = PaymentRecord::rejected(key, facts, reason, cx.now);
+    let code = reason.code();
+    let created = match cx.deps.ledger.insert_payment(&record).await {
+        Ok(created) => created,
+        // The charge already belongs to another order's record: nothing more to store.
+        Err(payouts::ports::StoreError::Conflict { .. }) => false,
+        Err(err) => return Err(err.into()),
+    };
+    if created {
+        tracing::error!(order_id = %key, payment_intent = %facts.payment_intent_id, reason = code, detail = %reason, "payment rejected for payout");
+        cx.metrics.payment_rejected(code, key);
+    }
+    Ok(Outcome::Rejected)
+}
+
+/// A second PaymentIntent for an order that is already claimed: never pay the sellers twice.
+/// The money stays on the platform for a human to refund.
+fn second_payment(cx: &FlowContext<'_>, plan: &PayoutPlan, existing: &PaymentRecord) -> Outcome {
+    tracing::error!(
+        order_id = %plan.order_id,
+        payment_intent = %plan.payment_intent_id,
+        recorded_payment_intent = %existing.payment_intent_id,
+        "second payment for an already recorded order: not paid out, refund it"
+    );
+    cx.metrics
+        .payment_rejected("duplicate_order", &plan.order_id);
+    Outcome::Rejected
+}
