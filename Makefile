@@ -16,10 +16,13 @@ lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transfor
 package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
 	@scripts/package.sh
 
-.PHONY: e2e invoke-events
+.PHONY: e2e invoke-events reconcile
 
 e2e: ## the end-to-end commerce test alone (starts its own local stack, or E2E_API_URL/E2E_STRIPE_URL)
 	@scripts/e2e.sh
 
 invoke-events: ## every tests/events/ file through `cargo lambda invoke` against the local stack
 	@scripts/invoke-events.sh
+
+reconcile: ## one reconcile pass (catch-up, re-drive, drift check) against the running `make dev` stack
+	@scripts/reconcile.sh

@@ -32,7 +32,7 @@ SECRETS_FILE="$ROOT/.local/dev-secrets.env"
 # Built up front in ONE cargo invocation without -p: the workspace's feature set, the one
 # `cargo lambda watch` builds the functions with (`cargo run --bin NAME`), so nothing is compiled
 # twice and every later `cargo run` starts at once.
-BINARIES=(onboard callback balance webhook stripe-local store-tables mint-token sign-event)
+BINARIES=(onboard callback balance webhook reconcile stripe-local store-tables mint-token sign-event)
 SUMMARY=()
 
 rel() { printf '%s' "${1#"$ROOT"/}"; }
@@ -281,6 +281,8 @@ EOF
     cat >&2 <<EOF
   # usr_alice's balance: $((6000 - (6000 * bps + 5000) / 10000)) available (6000 less the platform fee, PLATFORM_FEE_BPS=$bps)
   curl -s -H "authorization: Bearer \$TOKEN" \$API/api/v1/sell/balance; echo
+  # one reconcile pass (what the schedule runs every 15 minutes): catch-up, re-drive, drift
+  make reconcile
 EOF
 }
 

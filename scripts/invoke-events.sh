@@ -54,6 +54,7 @@ CHECKS=(
     "webhook-stripe-charge-refunded.json          webhook  signed 200 -"
     "webhook-stripe-connect-account-updated.json  webhook  as-is  400 signature_invalid"
     "webhook-stripe-connect-account-updated.json  webhook  signed 200 -"
+    "reconcile-scheduled.json                     reconcile as-is report -"
 )
 
 # prepare FILE VARIANT OUT: the event to invoke, written to OUT.
@@ -72,11 +73,15 @@ prepare() {
 }
 
 # "STATUS CODE" of the function's answer (cargo lambda invoke's JSON output on stdin): the
-# statusCode and the problem's `code` (- when the body has none).
+# statusCode and the problem's `code` (- when the body has none). The reconciler (no HTTP) answers
+# its run report: "report -" when the run had no errors.
 status_of() {
     "$VENV/bin/python" -c '
 import json, sys
 answer = json.load(sys.stdin)
+if "catch_up" in answer:
+    print("report", "-" if not answer.get("errors") else "errors")
+    sys.exit(0)
 try:
     code = json.loads(answer.get("body") or "{}").get("code") or "-"
 except ValueError:

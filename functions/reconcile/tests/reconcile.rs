@@ -212,6 +212,77 @@ async fn stranded_pending_and_held_shares_are_finished() {
     assert_eq!(stack.control.transfers("ord_strand").await.len(), 2);
 }
 
+/// A seller's release interrupted at every step at once: one transfer fails at Stripe, the
+/// ledger write after another transfer is lost (the process died), and Stripe never redelivers
+/// (the endpoint went down after the first attempt). One reconcile run finishes every share,
+/// adopting the transfer whose write was lost instead of making a second one.
+#[tokio::test]
+async fn a_release_interrupted_at_every_step_ends_with_one_transfer_per_share() {
+    let stack = Stack::with(Options::faults()).await;
+    let erin = stack.seller("usr_erin", false).await;
+    for i in 0..3 {
+        let paid = stack
+            .control
+            .pay(
+                &format!("ord_cut{i}"),
+                EUR,
+                2000,
+                &[("usr_erin", 2000)],
+                true,
+            )
+            .await;
+        stack.control.wait_delivered(&paid.event).await;
+    }
+    stack
+        .control
+        .fault(Fault::new("POST", "/v1/transfers", "status_500"))
+        .await;
+    stack.ledger.fail_next_transferred(1);
+    stack.control.pause_webhooks().await;
+    let done = stack
+        .control
+        .onboarding(&erin, json!({ "complete": true }))
+        .await;
+    stack.control.resume_webhooks().await;
+    assert_eq!(stack.control.deliver(&done, 1, 1).await, vec![Some(503)]);
+    stack.control.pause_webhooks().await;
+    let states = share_states(&stack).await;
+    assert_eq!(
+        states.iter().filter(|s| **s == ShareState::Pending).count(),
+        2,
+        "{states:?}"
+    );
+    assert_eq!(
+        stack.control.all_transfers().await.len(),
+        2,
+        "one made, its write lost"
+    );
+
+    let (deps, _) = reconciler(&stack, 100, 100);
+    let report = run(&deps).await;
+    assert_eq!(
+        report.redrive.outcomes.get("settled"),
+        Some(&2),
+        "{report:?}"
+    );
+    assert!(
+        share_states(&stack)
+            .await
+            .iter()
+            .all(|s| *s == ShareState::Transferred)
+    );
+    assert_eq!(stack.control.all_transfers().await.len(), 3);
+    assert_eq!(stack.control.available(&erin, EUR).await, 3 * 1750);
+}
+
+async fn share_states(stack: &Stack) -> Vec<ShareState> {
+    let mut states = vec![];
+    for i in 0..3 {
+        states.push(stack.share(&format!("ord_cut{i}"), "usr_erin").await.state);
+    }
+    states
+}
+
 /// A reversal Stripe refused (the seller's balance was empty) is retried by the reconciler with
 /// the whole missing amount once the balance is back, without waiting for another refund.
 #[tokio::test]

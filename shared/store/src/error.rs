@@ -6,6 +6,7 @@
 //! personal data). The full cause is logged once here.
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use payouts::ports::StoreError;
 
@@ -51,6 +52,23 @@ where
     match service_error(op, err) {
         Ok(e) => unexpected(op, &e),
         Err(e) => e,
+    }
+}
+
+/// The answer of a conditional PutItem: `true` when written, `false` when its condition failed;
+/// any other error is unexpected. (Written once: every conditional write maps its answer so.)
+pub(crate) fn put_written<O, R>(
+    sent: Result<O, SdkError<PutItemError, R>>,
+) -> Result<bool, StoreError>
+where
+    R: std::fmt::Debug,
+{
+    match sent {
+        Ok(_) => Ok(true),
+        Err(err) => match service_error("PutItem", err)? {
+            PutItemError::ConditionalCheckFailedException(_) => Ok(false),
+            e => Err(unexpected("PutItem", &e)),
+        },
     }
 }
 

@@ -8,10 +8,9 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use payouts::ports::{Checkpoint, Checkpoints, EventLog, StoreError};
 
-use crate::error::{other, service_error, unexpected};
+use crate::error::{other, put_written};
 use crate::item::{Item, from_item, n, s, to_item};
 
 /// How long a processed event is remembered (seconds).
@@ -73,13 +72,7 @@ impl EventLog for DynamoEventLog {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match sent {
-            Ok(_) => Ok(true),
-            Err(err) => match service_error("PutItem", err)? {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
-                e => Err(unexpected("PutItem", &e)),
-            },
-        }
+        put_written(sent)
     }
 }
 
@@ -116,12 +109,6 @@ impl Checkpoints for DynamoEventLog {
                 .expression_attribute_names("#v", "version")
                 .expression_attribute_values(":expected", n(expected)),
         };
-        match put.send().await {
-            Ok(_) => Ok(true),
-            Err(err) => match service_error("PutItem", err)? {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
-                e => Err(unexpected("PutItem", &e)),
-            },
-        }
+        put_written(put.send().await)
     }
 }

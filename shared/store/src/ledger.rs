@@ -17,12 +17,11 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use payouts::ports::{Ledger, StoreError};
 use payouts::{LedgerShare, PaymentRecord, ShareState};
 
-use crate::error::{other, service_error, unexpected};
+use crate::error::{other, put_written};
 use crate::item::{Item, from_item, n, s, string_attr, to_item, transact};
 
 const SELLER_INDEX: &str = "by-seller";
@@ -163,13 +162,7 @@ impl DynamoLedger {
             .set_expression_attribute_values(values(when.values))
             .send()
             .await;
-        match sent {
-            Ok(_) => Ok(true),
-            Err(err) => match service_error("PutItem", err)? {
-                PutItemError::ConditionalCheckFailedException(_) => Ok(false),
-                e => Err(unexpected("PutItem", &e)),
-            },
-        }
+        put_written(sent)
     }
 
     /// The payment, plus its charge index when it has a charge, in one transaction.

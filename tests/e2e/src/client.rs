@@ -64,6 +64,18 @@ impl Client {
         send(req).await
     }
 
+    /// Invokes a function that is not behind the API (the scheduled reconciler) with an event file
+    /// of `tests/events/`, through the local runtime's Lambda Invoke API (what `cargo lambda
+    /// invoke` calls); returns the function's JSON answer.
+    pub async fn invoke(&self, function: &str, event_file: &str) -> Value {
+        let path = crate::workspace_root().join(event_file);
+        let event = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let url = format!("{}/2015-03-31/functions/{function}/invocations", self.api);
+        let reply = send(self.http.post(url).body(event)).await;
+        assert_eq!(reply.status, 200, "invoking {function}: {}", reply.text);
+        reply.json
+    }
+
     /// GET an absolute URL, as a browser following a redirect.
     pub async fn browse(&self, url: &str) -> Reply {
         send(self.http.get(url)).await

@@ -3,8 +3,10 @@
 //! webhooks): seller A onboards through Stripe's page and the callback; seller B has not; a buyer
 //! pays an order shared by A and B → A is paid, B's share is held; B onboards → B is paid; a
 //! partial refund → proportional reversals; both balances match. Redelivering every event then
-//! changes nothing (exactly once). Waits are server-side long polls on "event delivered with a
-//! 2xx" (the webhook answers only once its work is done), never sleeps.
+//! changes nothing (exactly once). Then the webhook forwarding is paused, a second order is paid,
+//! and one reconcile pass (invoked through the local Lambda runtime, as the schedule would) pays
+//! it. Waits are server-side long polls on "event delivered with a 2xx" (the webhook answers only
+//! once its work is done), never sleeps.
 //!
 //! Amounts follow the documented rules, written out here rather than calling the domain code:
 //! fee = round half up of gross × PLATFORM_FEE_BPS / 10 000 (`payouts::plan`), net = gross − fee;
@@ -151,6 +153,38 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
             "{who} on Stripe"
         );
     }
+
+    // The webhook endpoint is down: a payment's event is never delivered. One reconcile pass
+    // (the scheduled event through the local runtime) catches up and pays A, once.
+    let missed = format!("{order}_m");
+    stripe.pause_webhooks().await;
+    let unseen = stripe
+        .pay(&missed, "eur", 2_000, &[(alice.as_str(), 2_000)], true)
+        .await;
+    stripe.resume_webhooks().await;
+    assert!(stripe.deliveries(&unseen.event).await.is_empty());
+    assert!(stripe.transfers(&missed).await.is_empty());
+    let report = api
+        .invoke("reconcile", "tests/events/reconcile-scheduled.json")
+        .await;
+    assert!(
+        report["catch_up"]["caught_up"].as_u64() >= Some(1),
+        "{report}"
+    );
+    assert_eq!(report["errors"], json!([]), "{report}");
+    let transfers = stripe.transfers(&missed).await;
+    assert_eq!(transfers.len(), 1, "{transfers:?}");
+    assert_transfer(
+        &transfers[0],
+        &acct_a,
+        2_000 - fee(2_000, bps),
+        &unseen.charge,
+    );
+    let again = api
+        .invoke("reconcile", "tests/events/reconcile-scheduled.json")
+        .await;
+    assert_eq!(again["catch_up"]["caught_up"], json!(0), "{again}");
+    assert_eq!(stripe.transfers(&missed).await.len(), 1);
 }
 
 /// onboard → the Account Link page → "Complete onboarding" → Stripe's redirect to our callback
