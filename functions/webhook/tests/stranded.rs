@@ -222,3 +222,69 @@ async fn a_payment_without_marketplace_metadata_is_ignored_not_rejected() {
         1.0
     );
 }
+
+/// Stripe refuses for good (403: the platform may not see the account any more) to show a
+/// seller's account when its `account.updated` is delivered. No retry can fix that, so the
+/// delivery is answered 200 at once (a 503 would have Stripe redeliver it for 3 days), the
+/// refusal is counted (`StripeRefusals`, alarmed), and nothing moves: the share stays held and
+/// the seller's flags are not touched.
+#[tokio::test]
+async fn a_permanent_refusal_of_a_read_is_answered_and_counted() {
+    let stack = Stack::start().await;
+    let erin = stack.seller("usr_erin", false).await;
+    let paid = stack
+        .control
+        .pay("ord_refused", EUR, 2000, &[("usr_erin", 2000)], true)
+        .await;
+    stack.control.wait_delivered(&paid.event).await;
+    assert_eq!(
+        stack.share("ord_refused", "usr_erin").await.state,
+        ShareState::Held
+    );
+
+    stack
+        .control
+        .fault(Fault::new("GET", "/v1/accounts/{id}", "status_403"))
+        .await;
+    let completed = stack
+        .control
+        .onboarding(&erin, json!({ "complete": true }))
+        .await;
+    stack.control.wait_delivered(&completed).await;
+    let statuses: Vec<Value> = stack
+        .control
+        .deliveries(&completed)
+        .await
+        .iter()
+        .map(|d| d["status"].clone())
+        .collect();
+    assert_eq!(statuses, vec![json!(200)], "answered once, with a 200");
+    assert_eq!(stack.control.calls("GET /v1/accounts/{id}").await, 1);
+    assert_eq!(
+        stack.metric("StripeRefusals", &[("Reason", "invalid_request_error")]),
+        1.0
+    );
+    assert_eq!(
+        stack.metric(
+            "WebhookEvents",
+            &[("EventType", "account.updated"), ("Outcome", "ignored")]
+        ),
+        1.0
+    );
+
+    assert_eq!(
+        stack.share("ord_refused", "usr_erin").await.state,
+        ShareState::Held
+    );
+    assert!(stack.control.transfers("ord_refused").await.is_empty());
+    let seller = stack
+        .deps
+        .flows
+        .accounts
+        .find_by_user("usr_erin")
+        .await
+        .expect("read seller")
+        .expect("seller");
+    assert!(!seller.onboarding_completed);
+    assert!(!seller.flags.can_receive_transfers());
+}

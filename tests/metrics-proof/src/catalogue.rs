@@ -6,7 +6,7 @@
 //! the generator and the config checks built on it always cover the documented catalogue.
 
 use interceptors::metrics::names::{
-    self, CURRENCY, EVENT_TYPE, FUNCTION, METHOD, OUTCOME, REASON, ROUTE, STATUS,
+    self, CURRENCY, EVENT_TYPE, FUNCTION, METHOD, OUTCOME, REASON, ROUTE, STATE, STATUS,
 };
 
 pub use interceptors::metrics::names::NAMESPACE;
@@ -16,6 +16,10 @@ pub const BY_FUNCTION: &[&str] = &[FUNCTION];
 pub const BY_CURRENCY: &[&str] = &[FUNCTION, CURRENCY];
 pub const BY_REASON: &[&str] = &[FUNCTION, REASON];
 pub const BY_EVENT: &[&str] = &[FUNCTION, EVENT_TYPE, OUTCOME];
+/// The reconciler's re-drive outcomes (not the webhook's: see METRICS.md).
+pub const BY_OUTCOME: &[&str] = &[FUNCTION, OUTCOME];
+/// Ledger share states.
+pub const BY_STATE: &[&str] = &[FUNCTION, STATE];
 
 /// The per-request metrics carry the full set and the `["Function"]` roll-up.
 const PER_REQUEST: &[&[&str]] = &[BY_ROUTE, BY_FUNCTION];
@@ -60,9 +64,15 @@ pub const CATALOGUE: &[MetricSpec] = &[
     spec(names::REVERSALS_CREATED, "Count", &[BY_CURRENCY]),
     spec(names::REVERSED_AMOUNT, "None", &[BY_CURRENCY]),
     spec(names::REVERSALS_FAILED, "Count", &[BY_REASON]),
+    spec(names::STRIPE_REFUSALS, "Count", &[BY_REASON]),
     spec(names::WEBHOOK_EVENTS, "Count", &[BY_EVENT]),
     spec(names::BALANCE_CACHE_HITS, "Count", &[BY_FUNCTION]),
     spec(names::BALANCE_CACHE_MISSES, "Count", &[BY_FUNCTION]),
+    spec(names::EVENTS_CAUGHT_UP, "Count", &[BY_FUNCTION]),
+    spec(names::SHARES_REDRIVEN, "Count", &[BY_OUTCOME]),
+    spec(names::STUCK_SHARES, "Count", &[BY_STATE]),
+    spec(names::OLDEST_HELD_SHARE_AGE, "Seconds", &[BY_FUNCTION]),
+    spec(names::DRIFT_DETECTED, "Count", &[BY_REASON]),
 ];
 
 pub fn find(name: &str) -> Option<&'static MetricSpec> {
@@ -149,6 +159,18 @@ mod tests {
             names::ALL_METRICS.len(),
             "a metric is listed twice"
         );
+    }
+
+    #[test]
+    fn the_reconcilers_outcomes_and_states_are_documented() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/METRICS.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for value in names::REDRIVE_OUTCOMES.iter().chain(&names::STATES) {
+            assert!(
+                doc.contains(&format!("`{value}`")),
+                "{value} is not in METRICS.md"
+            );
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The dashboards proof: every panel and variable query of dashboards/*.json, run against a real
-//! Prometheus scraping the series YACE would export for the EMF records the four functions wrote
+//! Prometheus scraping the series YACE would export for the EMF records the five functions wrote
 //! while serving real traffic on the local stack (tests/traffic).
 
 mod traffic;
@@ -75,9 +75,9 @@ fn assert_valid_emf(captured: &[Captured]) {
 }
 
 /// Every catalogued metric, in every documented dimension set, came out of the traffic (or is
-/// in NOT_IN_TRAFFIC), and every function wrote its cold start and per-request records.
-fn assert_every_metric_emitted(captured: &[Captured], lines: &[String]) {
-    let agg = Aggregator::ingest_all(lines.to_vec()).unwrap_or_else(|e| panic!("{e:?}"));
+/// in NOT_IN_TRAFFIC), and every function wrote its cold start and (HTTP functions: all but the
+/// scheduled reconciler) per-request records.
+fn assert_every_metric_emitted(captured: &[Captured], agg: &Aggregator) {
     let seen = |metric: &str, set: &[&str]| {
         let want: BTreeSet<&str> = set.iter().copied().collect();
         agg.streams().any(|k| {
@@ -113,18 +113,55 @@ fn assert_every_metric_emitted(captured: &[Captured], lines: &[String]) {
         missing.join("\n")
     );
     for c in captured {
+        let per_request = c.function != reconcile::FUNCTION;
         for metric in [names::COLD_STARTS, names::REQUESTS] {
             let wrote = c.lines.iter().any(|l| l.contains(&format!("\"{metric}\"")));
-            assert!(wrote, "{} wrote no {metric} record", c.function);
+            let want = metric == names::COLD_STARTS || per_request;
+            assert_eq!(
+                wrote, want,
+                "{} wrote {metric} records: {wrote}",
+                c.function
+            );
         }
     }
 }
 
-/// The dashboards proof on real traffic: every EMF record the four functions wrote while the
-/// local stack served onboarding, balance and webhook traffic is validated, checked to cover the
-/// metric catalogue, then aggregated like CloudWatch, exported like YACE and queried through a
-/// real Prometheus by every panel and variable query of every dashboard. Only the AWS/* series
-/// (which AWS itself publishes) are synthetic.
+/// The values of `dimension` of `metric` in the traffic.
+fn values_of(agg: &Aggregator, metric: &str, dimension: &str) -> BTreeSet<String> {
+    agg.streams()
+        .filter(|k| k.metric == metric)
+        .filter_map(|k| k.dimensions.get(dimension).cloned())
+        .collect()
+}
+
+/// The outcome and state values the traffic wrote are the documented ones (METRICS.md,
+/// `names`): the two metrics with an `Outcome` keep to their own lists, and every run writes
+/// every `State`.
+fn assert_documented_values(agg: &Aggregator) {
+    let within = |metric: &str, dimension: &str, documented: &[&str]| {
+        let seen = values_of(agg, metric, dimension);
+        let unknown: Vec<&String> = seen
+            .iter()
+            .filter(|v| !documented.contains(&v.as_str()))
+            .collect();
+        assert!(unknown.is_empty(), "{metric} {dimension} {unknown:?}");
+        seen
+    };
+    within(names::WEBHOOK_EVENTS, names::OUTCOME, &names::OUTCOMES);
+    within(
+        names::SHARES_REDRIVEN,
+        names::OUTCOME,
+        &names::REDRIVE_OUTCOMES,
+    );
+    let states = within(names::STUCK_SHARES, names::STATE, &names::STATES);
+    assert_eq!(states.len(), names::STATES.len(), "{states:?}");
+}
+
+/// The dashboards proof on real traffic: every EMF record the five functions wrote while the
+/// local stack served onboarding, balance and webhook traffic and ran the reconciler is validated,
+/// checked to cover the metric catalogue, then aggregated like CloudWatch, exported like YACE and
+/// queried through a real Prometheus by every panel and variable query of every dashboard. Only
+/// the AWS/* series (which AWS itself publishes) are synthetic.
 #[tokio::test]
 async fn every_dashboard_query_returns_data_from_real_traffic() {
     // First, so CI fails at once without Prometheus; elsewhere the traffic is still checked.
@@ -132,7 +169,9 @@ async fn every_dashboard_query_returns_data_from_real_traffic() {
     let captured = traffic::drive().await;
     assert_valid_emf(&captured);
     let lines: Vec<String> = captured.iter().flat_map(|c| c.lines.clone()).collect();
-    assert_every_metric_emitted(&captured, &lines);
+    let agg = Aggregator::ingest_all(lines.clone()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_every_metric_emitted(&captured, &agg);
+    assert_documented_values(&agg);
     if !can_prove {
         return;
     }

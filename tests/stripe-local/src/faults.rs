@@ -7,13 +7,20 @@
 //!   (Stripe's documented behaviour for 500s), and nothing is created.
 //!
 //! Kinds: `status_500`, `status_429` (Stripe's `rate_limit` body, `Retry-After`), `hang`
-//! (sleep `hang_ms`, then execute normally: the side effect happens after the client gave up)
-//! and `hang_after` (execute, then sleep before answering: the client times out although the
-//! object was created — the "response lost" case exactly-once code must survive).
+//! (sleep `hang_ms`, then execute normally: the side effect happens after the client gave up),
+//! `hang_after` (execute, then sleep before answering: the client times out although the
+//! object was created — the "response lost" case exactly-once code must survive), and the final
+//! refusals no retry fixes: `status_400` (`invalid_request_error`) and `status_403` (the key may
+//! not see the object: a revoked Connect authorization, a restricted key). Stripe's documented
+//! error `type`s are `api_error`, `card_error`, `idempotency_error` and `invalid_request_error`
+//! (docs.stripe.com/api/errors); a "permission error" is what its SDKs make of a 403 by status
+//! (`PermissionError`), so the 403's body is an `invalid_request_error` without a `code`. Neither
+//! says `Stripe-Should-Retry`.
 
 use crate::error::ApiError;
 use crate::state::Shared;
 use axum::extract::{Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -27,6 +34,10 @@ pub enum FaultKind {
     Status500,
     #[serde(rename = "status_429")]
     Status429,
+    #[serde(rename = "status_400")]
+    Status400,
+    #[serde(rename = "status_403")]
+    Status403,
     Hang,
     HangAfter,
 }
@@ -150,6 +161,7 @@ async fn apply(state: Shared, req: Request, next: Next, stage: Stage) -> Respons
         FaultKind::Status429 => ApiError::rate_limited()
             .with_header("stripe-should-retry", "true")
             .into_response(),
+        FaultKind::Status400 | FaultKind::Status403 => refusal(fault.kind).into_response(),
         FaultKind::Hang => {
             tokio::time::sleep(fault.hang()).await;
             next.run(req).await
@@ -162,6 +174,27 @@ async fn apply(state: Shared, req: Request, next: Next, stage: Stage) -> Respons
     };
     res.extensions_mut().insert(Applied(fault.kind));
     res
+}
+
+/// The final refusal of a `status_400` or `status_403` fault, in Stripe's error shape.
+fn refusal(kind: FaultKind) -> ApiError {
+    if kind == FaultKind::Status403 {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            kind: "invalid_request_error",
+            code: None,
+            message: "The provided key does not have the required permissions for this endpoint (injected by stripe-local).".into(),
+            param: None,
+            validation: false,
+            headers: Vec::new(),
+        }
+    } else {
+        ApiError::request(
+            None,
+            None,
+            "The request cannot be completed as sent (injected by stripe-local).",
+        )
+    }
 }
 
 /// Outer fault layer (before idempotency).

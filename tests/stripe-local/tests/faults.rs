@@ -1,5 +1,6 @@
 //! Fault injection: 500 and 429 (edge: not saved, a retry with the same key succeeds), hang
-//! past the client's timeout (the work still happens; the retry replays it), path matching.
+//! past the client's timeout (the work still happens; the retry replays it), the final refusals
+//! (403, 400), path matching.
 
 mod common;
 
@@ -7,7 +8,7 @@ use common::{WAIT, start, stripe_code};
 use serde_json::json;
 use std::time::Duration;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
-use stripe_connect::account::{CreateAccount, CreateAccountType};
+use stripe_connect::account::{CreateAccount, CreateAccountType, RetrieveAccount};
 
 const FORM: &str = "type=express&country=FR";
 
@@ -165,4 +166,41 @@ async fn path_matching_and_listing() {
         )
         .await;
     assert_eq!(bad.status, 400);
+}
+
+/// The final refusals: 403 (the key may not see the object) and 400, in Stripe's error shape
+/// (what async-stripe parses as an API error with that status, not a transport or decoding
+/// error), without `Stripe-Should-Retry`, once each; the next call is served.
+#[tokio::test]
+async fn final_refusals_403_and_400_in_stripe_shape() {
+    let local = start().await;
+    let acct = local.account().await;
+    let path = format!("/v1/accounts/{acct}");
+    for (kind, status) in [("status_403", 403), ("status_400", 400)] {
+        let fault =
+            json!({ "method": "GET", "path": "/v1/accounts/{id}", "exact": true, "kind": kind });
+        local.control("faults", fault.clone()).await;
+        let raw = local.get_api(&path, &[]).await;
+        assert_eq!(raw.status, status, "{kind}: {}", raw.body);
+        assert_eq!(raw.body["error"]["type"], "invalid_request_error", "{kind}");
+        assert!(raw.body["error"]["message"].is_string(), "{kind}");
+        assert!(raw.body["error"].get("code").is_none(), "{kind}");
+        assert!(raw.headers.get("stripe-should-retry").is_none(), "{kind}");
+
+        local.control("faults", fault).await;
+        let err = RetrieveAccount::new(acct.as_str())
+            .send(&local.stripe())
+            .await
+            .unwrap_err();
+        assert_eq!(stripe_code(&err), (None, status), "{kind}");
+        assert_eq!(local.get_api(&path, &[]).await.status, 200, "{kind}");
+    }
+    let log = local.control_get("requests").await;
+    let faults: Vec<&str> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fault"].as_str())
+        .collect();
+    assert_eq!(faults, ["Status403", "Status403", "Status400", "Status400"]);
 }

@@ -5,7 +5,7 @@
 pub const NAMESPACE: &str = "Veza/Payouts";
 
 // Dimensions (low-cardinality values only).
-/// The function's name (`onboard`, `callback`, `balance`, `webhook`).
+/// The function's name (`onboard`, `callback`, `balance`, `webhook`, `reconcile`).
 pub const FUNCTION: &str = "Function";
 /// HTTP method.
 pub const METHOD: &str = "Method";
@@ -19,10 +19,24 @@ pub const CURRENCY: &str = "Currency";
 pub const REASON: &str = "Reason";
 /// Stripe event type.
 pub const EVENT_TYPE: &str = "EventType";
-/// Webhook outcome: one of [`OUTCOMES`].
+/// How an event or a re-drive ended: one of [`OUTCOMES`] (`WebhookEvents`) or
+/// [`REDRIVE_OUTCOMES`] (`SharesRedriven`).
 pub const OUTCOME: &str = "Outcome";
-/// The values of the `Outcome` dimension.
+/// The values of the `Outcome` dimension of `WebhookEvents`.
 pub const OUTCOMES: [&str; 5] = ["processed", "duplicate", "ignored", "rejected", "failed"];
+/// The values of the `Outcome` dimension of `SharesRedriven` (the reconciler's re-drives).
+pub const REDRIVE_OUTCOMES: [&str; 6] = [
+    "settled",
+    "released",
+    "reversed",
+    "waiting",
+    "needs_human",
+    "failed",
+];
+/// Ledger share state (`StuckShares`): one of [`STATES`].
+pub const STATE: &str = "State";
+/// The values of the `State` dimension (every one is written by every reconcile run).
+pub const STATES: [&str; 3] = ["pending", "held", "transferred"];
 
 // Root properties (high-cardinality ids: never dimensions).
 /// The request id.
@@ -82,10 +96,7 @@ pub const BALANCE_CACHE_HITS: &str = "BalanceCacheHits";
 /// Balance fetched from Stripe.
 pub const BALANCE_CACHE_MISSES: &str = "BalanceCacheMisses";
 
-// The reconciler (functions/reconcile). Not in ALL_METRICS yet: the dashboards proof does not
-// drive the reconciler's traffic (see the closing note).
-/// Ledger share state (`pending`, `held`, `transferred`).
-pub const STATE: &str = "State";
+// The reconciler (functions/reconcile).
 /// Shares the reconciler re-drove, by `Outcome` (settled, released, reversed, waiting, ...).
 pub const SHARES_REDRIVEN: &str = "SharesRedriven";
 /// Events the reconciler handled that no delivery had.
@@ -98,7 +109,7 @@ pub const OLDEST_HELD_SHARE_AGE: &str = "OldestHeldShareAge";
 pub const DRIFT_DETECTED: &str = "DriftDetected";
 
 /// Every metric name above (for catalogue tests and dashboards checks).
-pub const ALL_METRICS: [&str; 23] = [
+pub const ALL_METRICS: [&str; 29] = [
     REQUESTS,
     LATENCY,
     ERRORS,
@@ -119,12 +130,18 @@ pub const ALL_METRICS: [&str; 23] = [
     REVERSALS_CREATED,
     REVERSED_AMOUNT,
     REVERSALS_FAILED,
+    STRIPE_REFUSALS,
     WEBHOOK_EVENTS,
     BALANCE_CACHE_HITS,
     BALANCE_CACHE_MISSES,
+    SHARES_REDRIVEN,
+    EVENTS_CAUGHT_UP,
+    STUCK_SHARES,
+    OLDEST_HELD_SHARE_AGE,
+    DRIFT_DETECTED,
 ];
 
 /// Every dimension name above.
-pub const ALL_DIMENSIONS: [&str; 8] = [
-    FUNCTION, METHOD, ROUTE, STATUS, CURRENCY, REASON, EVENT_TYPE, OUTCOME,
+pub const ALL_DIMENSIONS: [&str; 9] = [
+    FUNCTION, METHOD, ROUTE, STATUS, CURRENCY, REASON, EVENT_TYPE, OUTCOME, STATE,
 ];

@@ -1,14 +1,16 @@
-//! Real traffic through the four functions on the local stack: a moto DynamoDB (one set of the
-//! template's tables shared by all four, as in a deployed stack), the local Stripe server over
+//! Real traffic through the five functions on the local stack: a moto DynamoDB (one set of the
+//! template's tables shared by all five, as in a deployed stack), the local Stripe server over
 //! HTTP with the real `StripeAdapter`, and each function's `Deps` wired as its main.rs wires them
 //! (settings read from one environment map) except that metrics go to a `MemorySink` per
 //! function instead of stdout. Requests are API Gateway v2 events (`harness::apigw`) handed to
 //! each function's `handle`; webhook deliveries are the local Stripe server's own events, signed
-//! with its signer.
+//! with its signer; the reconciler's scheduled runs are `reconcile::run` calls.
 //!
-//! [`drive`] runs the scenarios of issue 7 (`sellers`, `webhooks`) and returns every EMF record
-//! the functions wrote, per function, in the order written.
+//! [`drive`] runs the scenarios of issue 7 (`sellers`, `webhooks`) and the reconciler's
+//! (`reconciler`), and returns every EMF record the functions wrote, per function, in the order
+//! written.
 
+mod reconciler;
 mod sellers;
 mod support;
 mod webhooks;
@@ -18,8 +20,10 @@ use std::sync::Arc;
 use harness::stripe::Control;
 use interceptors::metrics::MemorySink;
 use interceptors::{Authenticator, Body, Interceptors, Metrics, Request, Response, names};
+use serde_json::Value;
 use settings::{
-    BalanceSettings, HttpSettings, JwtSettings, OnboardingSettings, PayoutSettings, StripeSettings,
+    BalanceSettings, HttpSettings, JwtSettings, OnboardingSettings, PayoutSettings,
+    ReconcileSettings, StripeSettings,
 };
 use store::{DynamoBalanceCache, DynamoEventLog, DynamoLedger, DynamoSellerAccounts};
 use stripe_adapter::StripeAdapter;
@@ -30,12 +34,14 @@ pub struct Captured {
     pub lines: Vec<String>,
 }
 
-/// Drives the scenarios and returns the records of onboard, callback, balance and webhook.
+/// Drives the scenarios and returns the records of onboard, callback, balance, webhook and
+/// reconcile.
 pub async fn drive() -> Vec<Captured> {
     let stack = Stack::start().await;
     let sellers = sellers::onboarding(&stack).await;
     webhooks::deliveries(&stack, &sellers).await;
-    // Last, so seller A holds money from the webhook's transfers.
+    reconciler::runs(&stack, &sellers).await;
+    // Last, so seller A holds money from the webhook's and the reconciler's transfers.
     sellers::balance(&stack).await;
     stack
         .sinks
@@ -55,9 +61,10 @@ pub struct Stack {
     callback: callback::Deps,
     balance: balance::Deps,
     webhook: webhook::Deps,
-    sinks: [(&'static str, Arc<MemorySink>); 4],
+    reconcile: reconcile::Deps,
+    sinks: [(&'static str, Arc<MemorySink>); 5],
     // Last: dropping it stops the server after everything that calls it.
-    _stripe: stripe_local::Handle,
+    pub stripe: stripe_local::Handle,
 }
 
 fn setting<T, E: std::fmt::Display>(what: &str, loaded: Result<T, E>) -> T {
@@ -94,13 +101,28 @@ impl Stack {
             client.clone(),
             &tables.seller_accounts,
         ));
+        let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
+        let events = Arc::new(DynamoEventLog::new(client.clone(), &tables.webhook_events));
+        // The payout flows of the webhook and of the reconciler, each with its own adapter.
+        let flows = |stripe: Arc<StripeAdapter>| payout_flows::FlowDeps {
+            accounts: accounts.clone(),
+            ledger: ledger.clone(),
+            events: events.clone(),
+            connect: stripe.clone(),
+            transfers: stripe,
+            fee_bps: u32::from(payout.platform_fee_bps),
+        };
         let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true);
         let (callback_facade, callback_sink) = facade(callback::FUNCTION, false);
         let (balance_facade, balance_sink) = facade(balance::FUNCTION, true);
         let (webhook_facade, webhook_sink) = facade(webhook::FUNCTION, false);
         let stripe_attempts = adapter().retry_policy().attempts.max(1);
         let balances = adapter();
-        let webhook_stripe = Arc::new(adapter());
+        // The reconciler has no facade: its main.rs writes the cold start on its Metrics.
+        let reconcile_sink = MemorySink::new();
+        let reconcile_metrics = Metrics::new(reconcile::FUNCTION, reconcile_sink.clone());
+        reconcile_metrics.cold_start();
+        let reconcile_stripe = Arc::new(adapter());
         Stack {
             control: Control::new(&stripe_server),
             stripe_attempts,
@@ -130,22 +152,28 @@ impl Stack {
                 interceptors: balance_facade,
             },
             webhook: webhook::Deps {
-                flows: payout_flows::FlowDeps {
-                    accounts,
-                    ledger: Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger)),
-                    events: Arc::new(DynamoEventLog::new(client, &tables.webhook_events)),
-                    connect: webhook_stripe.clone(),
-                    transfers: webhook_stripe,
-                    fee_bps: u32::from(payout.platform_fee_bps),
-                },
+                flows: flows(Arc::new(adapter())),
                 config: webhook::Config::new(
                     &stripe,
                     &settings::WebhookSecrets::from_lookup(&env).expect("webhook secrets"),
                 ),
                 interceptors: webhook_facade,
             },
-            sinks: [onboard_sink, callback_sink, balance_sink, webhook_sink],
-            _stripe: stripe_server,
+            reconcile: reconcile::Deps {
+                flows: flows(reconcile_stripe.clone()),
+                events: reconcile_stripe,
+                checkpoints: events.clone(),
+                settings: setting("reconcile", ReconcileSettings::from_lookup(&env)),
+                metrics: reconcile_metrics,
+            },
+            sinks: [
+                onboard_sink,
+                callback_sink,
+                balance_sink,
+                webhook_sink,
+                (reconcile::FUNCTION, reconcile_sink),
+            ],
+            stripe: stripe_server,
         }
     }
 
@@ -165,10 +193,28 @@ impl Stack {
         webhook::handle(&self.webhook, req).await
     }
 
+    /// One scheduled run of the reconciler, as if started `ahead` seconds from now (the grace
+    /// period is 0 here: shares written before that second count as older than it; shares a run
+    /// writes carry its time, so the next run must start later to see them). Asserts the run
+    /// had no errors.
+    pub async fn reconcile(&self, ahead: i64) -> reconcile::Report {
+        let report = reconcile::run(&self.reconcile, support::unix_now() + ahead).await;
+        assert!(report.errors.is_empty(), "{report:?}");
+        report
+    }
+
+    /// Every EMF record `function` wrote so far.
+    pub fn records(&self, function: &str) -> Vec<Value> {
+        self.sinks
+            .iter()
+            .find(|(f, _)| *f == function)
+            .map(|(_, sink)| sink.records())
+            .unwrap_or_default()
+    }
+
     /// The `Outcome` and `event_id` of the newest `WebhookEvents` record.
     pub fn last_outcome(&self) -> Option<(String, String)> {
-        let (_, sink) = self.sinks.iter().find(|(f, _)| *f == webhook::FUNCTION)?;
-        sink.records()
+        self.records(webhook::FUNCTION)
             .iter()
             .rev()
             .find(|r| r.get(names::WEBHOOK_EVENTS).is_some())

@@ -11,7 +11,7 @@ use super::support::{location, token};
 pub const SELLER_A: &str = "usr_metrics_a";
 pub const SELLER_B: &str = "usr_metrics_b";
 /// A seller who never onboards.
-const SELLER_C: &str = "usr_metrics_c";
+pub const SELLER_C: &str = "usr_metrics_c";
 
 /// The sellers' Stripe accounts.
 pub struct Sellers {

@@ -28,6 +28,8 @@ pub fn env(stripe_base: &str) -> impl Fn(&str) -> Option<String> + use<> {
             "STRIPE_CONNECT_WEBHOOK_SECRET" => CONNECT_SECRET,
             "STRIPE_TIMEOUT_MS" => "5000",
             "PLATFORM_FEE_BPS" => "1000",
+            // The proof does not wait ten minutes: every open share is re-driven at once.
+            "RECONCILE_GRACE_SECONDS" => "0",
             _ => return None,
         };
         Some(value.to_owned())

@@ -53,7 +53,8 @@ async fn refund(stack: &Stack, charge: &str, amount: i64) -> String {
     stack.control.refund(charge, Some(amount), false).await
 }
 
-/// Every flow of the webhook and every outcome: processed, duplicate, ignored, rejected, failed.
+/// Every flow of the webhook and every outcome: processed, duplicate, ignored, rejected, failed;
+/// and a read Stripe refuses for good.
 pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
     // A (complete) is paid at once; B (onboarding started, not finished) is held.
     let shares = format!("{SELLER_A}:6000,{SELLER_B}:4000");
@@ -117,6 +118,18 @@ pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
     });
     let got = deliver_body(stack, PLATFORM, &unknown.to_string()).await;
     expect(got, 200, "ignored", "unknown type");
+
+    // Stripe refuses for good (403) to show B's account when its account.updated arrives:
+    // answered 200 (a 5xx would have Stripe redeliver for 3 days), counted as a refusal.
+    let refused = stack.control.complete_onboarding(&sellers.b).await;
+    let fault = Fault::new("GET", "/v1/accounts/{id}", "status_403");
+    stack.control.fault(fault).await;
+    expect(
+        deliver(stack, CONNECT, &refused).await,
+        200,
+        "ignored",
+        "account refused",
+    );
 
     // Stripe answers 500 to every attempt at the transfer: 503 (Stripe redelivers), then the
     // redelivery pays A.
