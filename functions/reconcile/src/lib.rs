@@ -3,10 +3,12 @@
 //! miss a write made a moment earlier), so every run:
 //! 1. **catches up** on the platform's events since a checkpoint ([`catch_up`]), through exactly
 //!    the webhook's code path (`payout_flows::handle_event`);
-//! 2. **re-drives** every share that is not final and older than the grace period ([`redrive`]):
+//! 2. **re-reads sellers** whose onboarding is unfinished ([`sellers`]): their `account.updated`
+//!    lives on the connected account, not on the platform's event list;
+//! 3. **re-drives** every share that is not final and older than the grace period ([`redrive`]):
 //!    pending → settle; held → re-sync its seller from Stripe (Connect events live on the
 //!    connected accounts) and release; a refused reversal → retry the whole missing amount;
-//! 3. **checks drift** of the orders it touched against Stripe's transfers ([`drift`]): reported,
+//! 4. **checks drift** of the orders it touched against Stripe's transfers ([`drift`]): reported,
 //!    never "fixed" by moving money.
 //!
 //! It uses the webhook's idempotency keys and compare-and-set writes, so it can run at the same
@@ -17,6 +19,7 @@ pub mod catch_up;
 pub mod drift;
 pub mod metrics;
 pub mod redrive;
+pub mod sellers;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -43,6 +46,8 @@ pub struct Deps {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub catch_up: catch_up::CatchUp,
+    /// Sellers with unfinished onboarding re-read from Stripe.
+    pub onboarding_synced: usize,
     pub redrive: redrive::Redrive,
     /// Orders whose ledger disagrees with Stripe (logged with their ids).
     pub drift: usize,
@@ -70,6 +75,10 @@ pub async fn run(deps: &Deps, now: i64) -> Report {
             touched.extend(orders);
         }
         Err(failure) => report.errors.push(format!("catch-up: {failure}")),
+    }
+    match sellers::run(deps, &cx).await {
+        Ok(synced) => report.onboarding_synced = synced,
+        Err(failure) => report.errors.push(format!("sellers: {failure}")),
     }
     match redrive::run(deps, &cx).await {
         Ok((done, orders)) => {

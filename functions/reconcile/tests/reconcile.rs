@@ -136,13 +136,19 @@ async fn a_webhook_outage_of_four_days_loses_nothing() {
 }
 
 /// A release whose transfer failed, with Stripe's redeliveries exhausted (webhooks paused after
-/// the failure), and a held share whose seller completed onboarding while the Connect endpoint
-/// was down: the reconciler settles the first and re-syncs the second's seller from Stripe.
+/// the failure), and a held share of a seller whose payouts Stripe re-enabled while the Connect
+/// endpoint was down (onboarded long ago, then restricted): the reconciler settles the first, and
+/// re-reads the second's seller from Stripe because of the held share.
 #[tokio::test]
 async fn stranded_pending_and_held_shares_are_finished() {
     let stack = Stack::with(Options::faults()).await;
     let carol = stack.seller("usr_carol", false).await;
-    let dave = stack.seller("usr_dave", false).await;
+    let dave = stack.seller("usr_dave", true).await;
+    let restricted = stack
+        .control
+        .onboarding(&dave, json!({ "payouts_enabled": false }))
+        .await;
+    stack.control.wait_delivered(&restricted).await;
     let paid = stack
         .control
         .pay(
@@ -175,10 +181,10 @@ async fn stranded_pending_and_held_shares_are_finished() {
         stack.share("ord_strand", "usr_carol").await.state,
         ShareState::Pending
     );
-    // Dave completes onboarding; the event is never delivered.
+    // Stripe re-enables Dave's payouts; the event is never delivered.
     stack
         .control
-        .onboarding(&dave, json!({ "complete": true }))
+        .onboarding(&dave, json!({ "payouts_enabled": true }))
         .await;
     assert_eq!(
         stack.share("ord_strand", "usr_dave").await.state,
@@ -196,6 +202,10 @@ async fn stranded_pending_and_held_shares_are_finished() {
         report.redrive.outcomes.get("released"),
         Some(&1),
         "{report:?}"
+    );
+    assert_eq!(
+        report.onboarding_synced, 0,
+        "both completed onboarding once"
     );
     for (seller, account) in [("usr_carol", &carol), ("usr_dave", &dave)] {
         assert_eq!(
@@ -281,6 +291,47 @@ async fn share_states(stack: &Stack) -> Vec<ShareState> {
         states.push(stack.share(&format!("ord_cut{i}"), "usr_erin").await.state);
     }
     states
+}
+
+/// A seller finishes onboarding while the Connect endpoint is down and has nothing held: the
+/// reconciler still re-reads the account, so the stored status (what the balance page shows and
+/// what the next payment decides on) is complete, and the next payment is paid at once.
+#[tokio::test]
+async fn a_seller_who_finished_onboarding_unseen_is_synced() {
+    let stack = Stack::start().await;
+    let fay = stack.seller("usr_fay", false).await;
+    stack.control.pause_webhooks().await;
+    stack
+        .control
+        .onboarding(&fay, json!({ "complete": true }))
+        .await;
+    let stored = |stack: &Stack| {
+        let accounts = stack.deps.flows.accounts.clone();
+        async move { accounts.find_by_user("usr_fay").await.unwrap().unwrap() }
+    };
+    assert!(!stored(&stack).await.flags.can_receive_transfers());
+
+    let (deps, _) = reconciler(&stack, 100, 100);
+    let report = run(&deps).await;
+    assert_eq!(report.onboarding_synced, 1, "{report:?}");
+    let fay_now = stored(&stack).await;
+    assert!(fay_now.onboarding_completed && fay_now.flags.can_receive_transfers());
+    assert_eq!(
+        run(&deps).await.onboarding_synced,
+        0,
+        "complete: no longer re-read"
+    );
+
+    stack.control.resume_webhooks().await;
+    let paid = stack
+        .control
+        .pay("ord_fay", EUR, 2000, &[("usr_fay", 2000)], true)
+        .await;
+    stack.control.wait_delivered(&paid.event).await;
+    assert_eq!(
+        stack.share("ord_fay", "usr_fay").await.state,
+        ShareState::Transferred
+    );
 }
 
 /// A reversal Stripe refused (the seller's balance was empty) is retried by the reconciler with

@@ -44,6 +44,10 @@ pub trait SellerAccounts: Send + Sync {
         flags: &AccountFlags,
         read_at_ms: i64,
     ) -> Result<Option<(SellerAccount, SellerAccount)>, StoreError>;
+    /// Sellers who never completed onboarding, the least recently read from Stripe first, at most
+    /// `limit`: the reconciler re-reads them (their `account.updated` may never have arrived), and
+    /// each read moves a seller to the back, so successive runs go round all of them.
+    async fn unfinished_onboarding(&self, limit: usize) -> Result<Vec<SellerAccount>, StoreError>;
 }
 
 /// The payout ledger.

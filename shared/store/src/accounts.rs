@@ -4,6 +4,10 @@
 //! `USER#<user_id>` holds the record, `ACCT#<stripe_account_id>` is a guard (holding the user id)
 //! that makes the Stripe account id unique as well. Reads are strongly consistent: the answer
 //! decides whether a seller can be paid.
+//!
+//! Until onboarding completes, the record also carries `onboarding_pk = ONBOARDING` and
+//! `onboarding_sk = <flags_read_at, 16 digits>`: the sparse `onboarding` index lists those
+//! sellers, least recently read from Stripe first, for the reconciler. Completion removes both.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -16,6 +20,13 @@ use crate::error::{other, service_error, unexpected};
 use crate::item::{Item, from_item, n, s, string_attr, to_item, transact};
 
 const NOT_EXISTS: &str = "attribute_not_exists(pk)";
+const ONBOARDING_INDEX: &str = "onboarding";
+const ONBOARDING: &str = "ONBOARDING";
+
+/// Zero-padded so that string order is time order.
+fn onboarding_sk(read_at_ms: i64) -> String {
+    format!("{:016}", read_at_ms.max(0))
+}
 
 /// [`SellerAccounts`] on DynamoDB.
 #[derive(Clone, Debug)]
@@ -90,7 +101,14 @@ impl SellerAccounts for DynamoSellerAccounts {
     }
 
     async fn insert(&self, account: &SellerAccount) -> Result<(), StoreError> {
-        let record = to_item(account, [("pk", s(user_pk(&account.user_id)))])?;
+        let mut record = to_item(account, [("pk", s(user_pk(&account.user_id)))])?;
+        if !account.onboarding_completed {
+            record.insert("onboarding_pk".into(), s(ONBOARDING));
+            record.insert(
+                "onboarding_sk".into(),
+                s(onboarding_sk(account.flags_read_at)),
+            );
+        }
         let guard = Item::from([
             ("pk".to_owned(), s(acct_pk(&account.stripe_account_id))),
             ("user_id".to_owned(), s(&account.user_id)),
@@ -116,11 +134,12 @@ impl SellerAccounts for DynamoSellerAccounts {
         let now = read_at_ms.div_euclid(1000);
         let flags_value = serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value(flags)
             .map_err(|e| StoreError::Corrupt(format!("cannot encode flags: {e}")))?;
-        // `onboarding_completed` only ever turns on: a later restriction keeps the history.
+        // `onboarding_completed` only ever turns on: a later restriction keeps the history. The
+        // index entry follows the read (to the back of the queue), and leaves on completion.
         let expression = if complete {
-            "SET #f = :f, #u = :now, #r = :read, #c = :yes"
+            "SET #f = :f, #u = :now, #r = :read, #c = :yes REMOVE onboarding_pk, onboarding_sk"
         } else {
-            "SET #f = :f, #u = :now, #r = :read"
+            "SET #f = :f, #u = :now, #r = :read, onboarding_sk = :osk"
         };
         let mut update = self
             .client
@@ -139,6 +158,9 @@ impl SellerAccounts for DynamoSellerAccounts {
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":read", n(read_at_ms))
             .return_values(ReturnValue::AllOld);
+        if !complete {
+            update = update.expression_attribute_values(":osk", s(onboarding_sk(read_at_ms)));
+        }
         if complete {
             update = update
                 .expression_attribute_names("#c", "onboarding_completed")
@@ -167,5 +189,23 @@ impl SellerAccounts for DynamoSellerAccounts {
         after.flags_read_at = read_at_ms;
         after.onboarding_completed |= complete;
         Ok(Some((before, after)))
+    }
+
+    async fn unfinished_onboarding(&self, limit: usize) -> Result<Vec<SellerAccount>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(ONBOARDING_INDEX)
+            .key_condition_expression("onboarding_pk = :o")
+            .expression_attribute_values(":o", s(ONBOARDING))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX));
+        let out = query.send().await.map_err(|e| other("Query", e))?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .take(limit)
+            .map(from_item)
+            .collect()
     }
 }

@@ -320,3 +320,53 @@ async fn missing_table_and_dead_endpoint_are_unavailable() {
         "{err:?}"
     );
 }
+
+/// The sellers who have not completed onboarding, least recently read first; a read moves a
+/// seller to the back; completion takes the seller out.
+#[tokio::test]
+async fn unfinished_onboarding_lists_the_least_recently_read_first() {
+    let (_db, _t, accounts) = accounts().await;
+    for (i, user) in ["ann", "ben", "cid"].iter().enumerate() {
+        let mut account = SellerAccount::new((*user).into(), format!("acct_{user}"), 10);
+        account.flags_read_at = 1_000 + i as i64;
+        accounts.insert(&account).await.unwrap();
+    }
+    let done = SellerAccount {
+        onboarding_completed: true,
+        flags: complete_flags(),
+        ..SellerAccount::new("dan".into(), "acct_dan".into(), 10)
+    };
+    accounts.insert(&done).await.unwrap();
+    let users =
+        |v: Vec<SellerAccount>| -> Vec<String> { v.into_iter().map(|a| a.user_id).collect() };
+
+    assert_eq!(
+        users(accounts.unfinished_onboarding(10).await.unwrap()),
+        ["ann", "ben", "cid"]
+    );
+    assert_eq!(
+        users(accounts.unfinished_onboarding(2).await.unwrap()),
+        ["ann", "ben"]
+    );
+    // Ann is read again (still pending): she moves to the back.
+    let pending = AccountFlags {
+        details_submitted: true,
+        ..AccountFlags::default()
+    };
+    accounts.update_flags("ann", &pending, 5_000).await.unwrap();
+    assert_eq!(
+        users(accounts.unfinished_onboarding(10).await.unwrap()),
+        ["ben", "cid", "ann"]
+    );
+    // Ben completes: he leaves the list for good.
+    accounts
+        .update_flags("ben", &complete_flags(), 6_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        users(accounts.unfinished_onboarding(10).await.unwrap()),
+        ["cid", "ann"]
+    );
+    let ann = accounts.find_by_user("ann").await.unwrap().unwrap();
+    assert_eq!((ann.flags, ann.flags_read_at), (pending, 5_000));
+}
