@@ -43,14 +43,13 @@ async fn deps() -> Result<Deps, BoxError> {
     let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
     let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        flows: FlowDeps {
-            accounts: stores.accounts,
-            ledger: stores.ledger,
-            events: stores.events.clone(),
-            connect: adapter.clone(),
-            transfers: adapter.clone(),
-            fee_bps: u32::from(payout.platform_fee_bps),
-        },
+        flows: FlowDeps::new(
+            stores.accounts,
+            stores.ledger,
+            stores.events.clone(),
+            adapter.clone(),
+            u32::from(payout.platform_fee_bps),
+        ),
         events: adapter,
         checkpoints: stores.events,
         settings,

@@ -38,14 +38,13 @@ fn reconciler(stack: &Stack, max_events: usize, max_shares: usize) -> (Deps, Arc
     let sink = MemorySink::new();
     let flows = &stack.deps.flows;
     let deps = Deps {
-        flows: FlowDeps {
-            accounts: flows.accounts.clone(),
-            ledger: flows.ledger.clone(),
-            events: events.clone(),
-            connect: adapter.clone(),
-            transfers: adapter.clone(),
-            fee_bps: flows.fee_bps,
-        },
+        flows: FlowDeps::new(
+            flows.accounts.clone(),
+            flows.ledger.clone(),
+            events.clone(),
+            adapter.clone(),
+            flows.fee_bps,
+        ),
         events: adapter,
         checkpoints: events,
         settings: ReconcileSettings {

@@ -23,14 +23,13 @@ async fn deps() -> Result<Deps, BoxError> {
     let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
     let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        flows: FlowDeps {
-            accounts: stores.accounts,
-            ledger: stores.ledger,
-            events: stores.events,
-            connect: adapter.clone(),
-            transfers: adapter,
-            fee_bps: u32::from(payout.platform_fee_bps),
-        },
+        flows: FlowDeps::new(
+            stores.accounts,
+            stores.ledger,
+            stores.events,
+            adapter,
+            u32::from(payout.platform_fee_bps),
+        ),
         config: Config::new(&stripe, &secrets),
         interceptors,
     })

@@ -44,6 +44,30 @@ pub struct FlowDeps {
     pub fee_bps: u32,
 }
 
+impl FlowDeps {
+    /// The flows over the three stores and one Stripe client serving both Stripe ports (what a
+    /// function's `main.rs` wires).
+    pub fn new<S>(
+        accounts: Arc<dyn SellerAccounts>,
+        ledger: Arc<dyn Ledger>,
+        events: Arc<dyn EventLog>,
+        stripe: Arc<S>,
+        fee_bps: u32,
+    ) -> Self
+    where
+        S: ConnectAccounts + Transfers + 'static,
+    {
+        FlowDeps {
+            accounts,
+            ledger,
+            events,
+            connect: stripe.clone(),
+            transfers: stripe,
+            fee_bps,
+        }
+    }
+}
+
 /// One event's (or one re-drive's) working context: dependencies, business metrics, and the time
 /// it started (unix seconds; tests pass any time).
 pub struct FlowContext<'a> {

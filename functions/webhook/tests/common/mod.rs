@@ -140,20 +140,19 @@ impl Stack {
         let interceptors =
             Interceptors::new(Metrics::new(webhook::FUNCTION, sink.clone()), &http, None);
         let deps = Arc::new(Deps {
-            flows: FlowDeps {
-                accounts: Arc::new(store::DynamoSellerAccounts::new(
+            flows: FlowDeps::new(
+                Arc::new(store::DynamoSellerAccounts::new(
                     dynamo.client.clone(),
                     &tables.seller_accounts,
                 )),
-                ledger: ledger.clone(),
-                events: Arc::new(store::DynamoEventLog::new(
+                ledger.clone(),
+                Arc::new(store::DynamoEventLog::new(
                     dynamo.client.clone(),
                     &tables.webhook_events,
                 )),
-                connect: adapter.clone(),
-                transfers: adapter,
-                fee_bps: FEE_BPS,
-            },
+                adapter,
+                FEE_BPS,
+            ),
             config: Config {
                 platform_secrets: secrets(&o.platform_secrets),
                 connect_secrets: secrets(&o.connect_secrets),

@@ -104,13 +104,14 @@ impl Stack {
         let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
         let events = Arc::new(DynamoEventLog::new(client.clone(), &tables.webhook_events));
         // The payout flows of the webhook and of the reconciler, each with its own adapter.
-        let flows = |stripe: Arc<StripeAdapter>| payout_flows::FlowDeps {
-            accounts: accounts.clone(),
-            ledger: ledger.clone(),
-            events: events.clone(),
-            connect: stripe.clone(),
-            transfers: stripe,
-            fee_bps: u32::from(payout.platform_fee_bps),
+        let flows = |stripe: Arc<StripeAdapter>| {
+            payout_flows::FlowDeps::new(
+                accounts.clone(),
+                ledger.clone(),
+                events.clone(),
+                stripe,
+                u32::from(payout.platform_fee_bps),
+            )
         };
         let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true);
         let (callback_facade, callback_sink) = facade(callback::FUNCTION, false);
