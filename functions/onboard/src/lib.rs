@@ -53,6 +53,15 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
         interceptors::parse_json::<OnboardRequest>(&req)?;
     }
     let seller = ctx.seller()?;
+    // The payout path carries the seller's id in the checkout's metadata, the ledger's keys and
+    // Stripe's idempotency keys, which take `[A-Za-z0-9_-]{1,64}` only: a subject such as
+    // `auth0|abc` could onboard but never be paid. Refuse it before anything exists.
+    if !payouts::plan::is_valid_id(&seller.user_id) {
+        return Err(ApiError::forbidden(
+            "seller_id_unsupported",
+            "This account's user id cannot receive payouts (only letters, digits, '_' and '-', at most 64); contact support.",
+        ));
+    }
     let new = NewExpressAccount {
         user_id: seller.user_id.clone(),
         email: seller.email.as_deref().and_then(usable_email),

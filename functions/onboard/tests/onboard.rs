@@ -211,6 +211,23 @@ async fn a_complete_seller_gets_the_status_and_a_dashboard_link() {
     );
 }
 
+/// A subject the payout path cannot carry (the checkout's `veza_shares`, the ledger's keys and
+/// Stripe's idempotency keys take `[A-Za-z0-9_-]{1,64}`) is refused before anything exists: it
+/// could onboard, but every order naming it would be rejected and the seller never paid.
+#[tokio::test]
+async fn a_subject_the_payout_path_cannot_carry_is_refused_before_anything_exists() {
+    let w = world().await;
+    let long = "a".repeat(65);
+    for sub in ["auth0|abc", "user@example.com", "a:b", long.as_str()] {
+        let resp = w.onboard(sub).await;
+        assert_problem(&resp, 403, "seller_id_unsupported");
+        assert!(w.accounts.find_by_user(sub).await.unwrap().is_none(), "{sub}");
+    }
+    assert_eq!(w.stripe.objects("accounts").await, 0);
+    // The same characters the checkout and the ledger accept do onboard.
+    assert_eq!(w.onboard_ok("auth0_abc-1").await["status"], "pending");
+}
+
 #[tokio::test]
 async fn tokens_are_required_and_must_be_a_sellers() {
     let w = world().await;
