@@ -44,8 +44,8 @@ CHECKS=(
     "onboard.json                                 onboard  token  200 -"
     "balance.json                                 balance  as-is  401 token_malformed"
     "balance.json                                 balance  token  200 -"
-    "callback-return.json                         callback as-is  400 state_invalid"
-    "callback-refresh.json                        callback as-is  400 state_invalid"
+    "callback-return.json                         callback as-is  302 state_invalid"
+    "callback-refresh.json                        callback as-is  302 state_invalid"
     "webhook-stripe-unsigned.json                 webhook  as-is  400 signature_invalid"
     "webhook-stripe-connect-unsigned.json         webhook  as-is  400 signature_invalid"
     "webhook-stripe-payment-intent-succeeded.json webhook  as-is  400 signature_invalid"
@@ -73,8 +73,9 @@ prepare() {
 }
 
 # "STATUS CODE" of the function's answer (cargo lambda invoke's JSON output on stdin): the
-# statusCode and the problem's `code` (- when the body has none). The reconciler (no HTTP) answers
-# its run report: "report -" when the run had no errors.
+# statusCode and the problem's `code` (- when the body has none; for a redirect, the `code` query
+# parameter of its Location, as the callback's failures land on the seller page). The reconciler
+# (no HTTP) answers its run report: "report -" when the run had no errors.
 status_of() {
     "$VENV/bin/python" -c '
 import json, sys
@@ -82,8 +83,13 @@ answer = json.load(sys.stdin)
 if "catch_up" in answer:
     print("report", "-" if not answer.get("errors") else "errors")
     sys.exit(0)
+from urllib.parse import parse_qs, urlsplit
+location = (answer.get("headers") or {}).get("location")
 try:
-    code = json.loads(answer.get("body") or "{}").get("code") or "-"
+    if location:
+        code = parse_qs(urlsplit(location).query).get("code", ["-"])[0]
+    else:
+        code = json.loads(answer.get("body") or "{}").get("code") or "-"
 except ValueError:
     code = "-"
 print(answer.get("statusCode"), code)'

@@ -7,7 +7,7 @@ mod support;
 
 use std::sync::Arc;
 
-use harness::apigw::{assert_problem, assert_retryable_after, body_json, header};
+use harness::apigw::{assert_problem, body_json, header};
 use harness::jwt::seller_token;
 use harness::stripe::browser;
 use interceptors::metrics::MemorySink;
@@ -30,6 +30,10 @@ struct World {
 async fn world() -> World {
     let stripe = Stripe::start().await;
     let (client, tables) = support::tables().await;
+    let used_states = Arc::new(store::DynamoEventLog::new(
+        client.clone(),
+        &tables.webhook_events,
+    ));
     let accounts = Arc::new(DynamoSellerAccounts::new(client, &tables.seller_accounts));
     let (onboard_interceptors, _) = support::interceptors(onboard::FUNCTION, true);
     let (interceptors, metrics) = support::interceptors(callback::FUNCTION, false);
@@ -44,6 +48,7 @@ async fn world() -> World {
         callback: callback::Deps {
             accounts: accounts.clone(),
             connect,
+            used_states,
             onboarding: support::onboarding(),
             interceptors,
         },
@@ -89,6 +94,16 @@ fn location(resp: &Response<Body>) -> &str {
 
 fn frontend(status: &str) -> String {
     format!("{}?onboarding={status}", support::FRONTEND_URL)
+}
+
+/// The seller page with the failure's stable code: a browser never lands on JSON.
+fn error_page(code: &str) -> String {
+    format!("{}?onboarding=error&code={code}", support::FRONTEND_URL)
+}
+
+#[track_caller]
+fn assert_error_page(resp: &Response<Body>, code: &str) {
+    assert_eq!(location(resp), error_page(code));
 }
 
 #[tokio::test]
@@ -215,43 +230,31 @@ async fn bad_states_are_refused_before_anything_is_read_or_stored() {
     let forger = StateSigner::new(b"an-attackers-own-secret-0123456789abcdef");
 
     let forged = forger.issue("seller-1", now).unwrap();
-    let doc = assert_problem(
-        &w.call(&format!("mode=return&state={forged}")).await,
-        400,
-        "state_invalid",
-    );
-    assert_eq!(doc["param"], "state");
+    let forged_resp = w.call(&format!("mode=return&state={forged}")).await;
+    assert_error_page(&forged_resp, "state_invalid");
     let expired = ours
         .issue("seller-1", now - STATE_LIFETIME_SECS - 60)
         .unwrap();
-    assert_problem(
-        &w.call(&format!("mode=return&state={expired}")).await,
-        400,
+    assert_error_page(
+        &w.call(&format!("mode=refresh&state={expired}")).await,
         "state_expired",
     );
     let valid = ours.issue("seller-1", now).unwrap();
     let (head, _) = valid.rsplit_once('.').unwrap();
     let tampered = format!("{head}.AAAA");
-    assert_problem(
+    assert_error_page(
         &w.call(&format!("mode=refresh&state={tampered}")).await,
-        400,
         "state_invalid",
     );
-    assert_problem(&w.call("mode=return").await, 400, "state_invalid");
-    assert_problem(
-        &w.call("mode=return&state=acct_123").await,
-        400,
-        "state_invalid",
-    );
+    assert_error_page(&w.call("mode=return").await, "state_invalid");
+    assert_error_page(&w.call("mode=return&state=acct_123").await, "state_invalid");
     let twice = format!("mode=return&state={valid}&state={valid}");
-    assert_problem(&w.call(&twice).await, 400, "state_invalid");
+    assert_error_page(&w.call(&twice).await, "state_invalid");
     for mode in ["", "mode=", "mode=finish", "mode=return&mode=refresh"] {
-        let doc = assert_problem(
+        assert_error_page(
             &w.call(&format!("{mode}&state={valid}")).await,
-            400,
             "mode_invalid",
         );
-        assert_eq!(doc["param"], "mode");
     }
 
     assert_eq!(w.stripe_calls().await, calls);
@@ -266,36 +269,79 @@ async fn a_valid_state_for_a_seller_without_account_is_404() {
         .issue("nobody", onboarding::unix_now())
         .unwrap();
     let resp = w.call(&format!("mode=return&state={state}")).await;
-    assert_problem(&resp, 404, "seller_account_not_found");
+    assert_error_page(&resp, "seller_account_not_found");
+}
+
+/// A refresh URL mints a link once: replayed (a leaked or re-opened URL), it mints nothing and
+/// sends the seller to the page, which continues through the authenticated onboard call.
+#[tokio::test]
+async fn a_replayed_refresh_url_mints_nothing() {
+    let w = world().await;
+    let (_, url) = w.start("seller-1").await;
+    let _ = browser::leaves(&url).await;
+    let refresh_url = browser::revisits(&url).await;
+    let first = location(&w.follow(&refresh_url).await).to_owned();
+    assert!(first.starts_with(&w.stripe.server.base_url), "{first}");
+    assert_eq!(w.stripe.objects("account_links").await, 2);
+    for _ in 0..3 {
+        assert_error_page(&w.follow(&refresh_url).await, "state_used");
+    }
+    assert_eq!(w.stripe.objects("account_links").await, 2, "nothing minted");
+}
+
+/// A return mints nothing, so an authentic state works even expired (the seller took longer
+/// than the state's lifetime on Stripe's forms) and replayed: the account is re-read and synced
+/// each time, and no link is ever minted by it.
+#[tokio::test]
+async fn an_expired_or_replayed_return_still_syncs_and_mints_nothing() {
+    let w = world().await;
+    let (account, _) = w.start("seller-1").await;
+    w.stripe
+        .onboarding(&account, json!({ "complete": true }))
+        .await;
+    let old = StateSigner::new(support::STATE_SECRET.as_bytes())
+        .issue(
+            "seller-1",
+            onboarding::unix_now() - STATE_LIFETIME_SECS - 60,
+        )
+        .unwrap();
+    let links = w.stripe.objects("account_links").await;
+    for _ in 0..2 {
+        let resp = w.call(&format!("mode=return&state={old}")).await;
+        assert_eq!(location(&resp), frontend("complete"));
+    }
+    let stored = w.accounts.find_by_user("seller-1").await.unwrap().unwrap();
+    assert!(stored.onboarding_completed);
+    assert_eq!(w.stripe.objects("account_links").await, links);
 }
 
 #[tokio::test]
 async fn stripe_failures_are_retryable_and_a_retry_succeeds() {
     let attempts = stripe_adapter::RetryPolicy::default().attempts;
-    for kind in ["status_500", "status_429"] {
+    for (kind, code) in [
+        ("status_500", "upstream_unavailable"),
+        ("status_429", "rate_limited"),
+    ] {
         let w = world().await;
         let (_, url) = w.start("seller-1").await;
         let _ = browser::leaves(&url).await;
         let refresh_url = browser::revisits(&url).await;
 
-        // Refresh: minting the new link fails, then works.
+        // Refresh: minting the new link fails: the seller lands on the page with the code (the
+        // state is spent; the page continues through onboard, which mints a fresh link).
         w.stripe
             .fail("POST", "/v1/account_links", kind, attempts)
             .await;
-        assert_retryable_after(&w.follow(&refresh_url).await, kind);
+        assert_error_page(&w.follow(&refresh_url).await, code);
         assert_eq!(w.stripe.objects("account_links").await, 1, "{kind}");
-        let new_link = location(&w.follow(&refresh_url).await).to_owned();
-        assert!(
-            new_link.starts_with(&w.stripe.server.base_url),
-            "{kind}: {new_link}"
-        );
+        let (_, new_link) = w.start("seller-1").await;
 
-        // Return: re-reading the account fails (nothing stored), then works.
+        // Return: re-reading the account fails (nothing stored), then the same URL works.
         let return_url = browser::completes(&new_link).await;
         w.stripe
             .fail("GET", "/v1/accounts/{id}", kind, attempts)
             .await;
-        assert_retryable_after(&w.follow(&return_url).await, kind);
+        assert_error_page(&w.follow(&return_url).await, code);
         let stored = w.accounts.find_by_user("seller-1").await.unwrap().unwrap();
         assert!(
             !stored.onboarding_completed,

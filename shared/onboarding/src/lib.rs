@@ -10,7 +10,7 @@ pub mod status;
 pub mod urls;
 
 pub use flow::{FlowError, Refreshed, find_or_create_account, mint_link, refresh_flags};
-pub use state::{StateError, StateSigner};
+pub use state::{StateError, StateSigner, VerifiedState};
 pub use status::StatusBody;
 pub use urls::{CallbackMode, Urls};
 

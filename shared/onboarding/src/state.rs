@@ -4,6 +4,11 @@
 //! says whose onboarding it is must be unforgeable: an HS256 JWT signed with
 //! `ONBOARDING_STATE_SECRET`, naming the user (`sub`), for one audience, expiring after
 //! [`STATE_LIFETIME_SECS`]. A bare account id in the query string is never trusted.
+//!
+//! A state is a bearer credential, so it must not be reusable: its random `nonce` lets the
+//! callback mint a refresh link once per state ([`VerifiedState::nonce`]), and a return (which
+//! mints nothing, it only re-reads the account) accepts an authentic state even once it expired,
+//! so a seller who took longer than the lifetime on Stripe's forms still gets their status.
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -40,16 +45,30 @@ pub enum StateError {
     Expired,
     #[error("the onboarding state is missing, malformed or not signed by us")]
     Invalid,
+    #[error("this onboarding link was already used; continue from the seller page")]
+    Used,
 }
 
 impl StateError {
-    /// The stable problem code (`state_expired` / `state_invalid`).
+    /// The stable problem code (`state_expired` / `state_invalid` / `state_used`).
     pub fn code(self) -> &'static str {
         match self {
             StateError::Expired => "state_expired",
             StateError::Invalid => "state_invalid",
+            StateError::Used => "state_used",
         }
     }
+}
+
+/// An authentic state (signature and audience checked), expired or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedState {
+    pub user_id: String,
+    /// Unique per state: the key that makes a state single-use where it mints something.
+    pub nonce: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub expired: bool,
 }
 
 /// Issues and verifies states. Built once per cold start.
@@ -98,19 +117,39 @@ impl StateSigner {
     /// The user id the state names, if the signature, audience and expiry check out.
     /// Expiry is checked against the system clock.
     pub fn verify(&self, state: &str) -> Result<String, StateError> {
+        let verified = self.verify_authentic(state)?;
+        if verified.expired {
+            return Err(StateError::Expired);
+        }
+        Ok(verified.user_id)
+    }
+
+    /// The state's claims if its signature and audience check out, whether or not it expired
+    /// (`expired` says so, against the system clock with the same leeway).
+    pub fn verify_authentic(&self, state: &str) -> Result<VerifiedState, StateError> {
         if state.is_empty() || state.len() > MAX_STATE_LEN {
             return Err(StateError::Invalid);
         }
-        let data = jsonwebtoken::decode::<Claims>(state, &self.decoding, &self.validation)
-            .map_err(|e| match e.kind() {
+        let mut validation = self.validation.clone();
+        validation.validate_exp = false;
+        let data = jsonwebtoken::decode::<Claims>(state, &self.decoding, &validation).map_err(
+            |e| match e.kind() {
                 ErrorKind::ExpiredSignature => StateError::Expired,
                 _ => StateError::Invalid,
-            })?;
-        let sub = data.claims.sub;
-        if sub.is_empty() {
+            },
+        )?;
+        let claims = data.claims;
+        if claims.sub.is_empty() || claims.nonce.is_empty() {
             return Err(StateError::Invalid);
         }
-        Ok(sub)
+        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        let leeway = i64::try_from(LEEWAY_SECS).unwrap_or(0);
+        Ok(VerifiedState {
+            expired: claims.exp + leeway < now,
+            user_id: claims.sub,
+            nonce: claims.nonce,
+            expires_at: claims.exp,
+        })
     }
 }
 
@@ -134,6 +173,24 @@ mod tests {
             s.issue("user-1", now()).unwrap(),
             "the nonce makes every state unique"
         );
+    }
+
+    #[test]
+    fn an_expired_state_is_still_authentic_with_its_nonce() {
+        let s = StateSigner::new(SECRET);
+        let old = s.issue("user-1", now() - STATE_LIFETIME_SECS - 60).unwrap();
+        assert_eq!(s.verify(&old), Err(StateError::Expired));
+        let v = s.verify_authentic(&old).unwrap();
+        assert!(v.expired);
+        assert_eq!(v.user_id, "user-1");
+        assert_eq!(v.nonce.len(), 32);
+        let fresh = s
+            .verify_authentic(&s.issue("user-1", now()).unwrap())
+            .unwrap();
+        assert!(!fresh.expired);
+        assert_ne!(fresh.nonce, v.nonce);
+        let other = StateSigner::new(b"another-secret-0123456789abcdefghij");
+        assert_eq!(other.verify_authentic(&old), Err(StateError::Invalid));
     }
 
     #[test]

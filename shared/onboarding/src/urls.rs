@@ -79,6 +79,16 @@ impl Urls {
         url.into()
     }
 
+    /// Where a failed callback sends the seller: `FRONTEND_URL?onboarding=error&code=<code>`, a
+    /// stable problem code the page can explain (a browser never lands on JSON).
+    pub fn frontend_error(&self, code: &str) -> String {
+        let mut url = self.frontend.clone();
+        url.query_pairs_mut()
+            .append_pair("onboarding", "error")
+            .append_pair("code", code);
+        url.into()
+    }
+
     /// The front-end origin (`scheme://host[:port]`), the only origin the callback redirects to
     /// besides Stripe's onboarding link.
     pub fn frontend_origin(&self) -> String {
@@ -145,6 +155,10 @@ mod tests {
             "https://app.example.com/sell?onboarding=restricted"
         );
         assert_eq!(u.frontend_origin(), "https://app.example.com");
+        assert_eq!(
+            u.frontend_error("state_used"),
+            "https://app.example.com/sell?onboarding=error&code=state_used"
+        );
     }
 
     #[test]

@@ -136,6 +136,7 @@ impl Stack {
             callback: callback::Deps {
                 accounts: accounts.clone(),
                 connect: Arc::new(adapter()),
+                used_states: events.clone(),
                 onboarding: onboarding(),
                 interceptors: callback_facade,
             },
