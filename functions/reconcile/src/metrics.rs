@@ -29,7 +29,7 @@ pub fn emit(metrics: &Metrics, report: &Report) {
         );
     }
     // Every state, zero included: an alarm on stuck shares must see them go back to 0.
-    for state in ["pending", "held", "transferred"] {
+    for state in names::STATES {
         let stuck = report.redrive.stuck.get(state).copied().unwrap_or(0);
         by(metrics, names::STATE, state, names::STUCK_SHARES, stuck);
     }

@@ -28,10 +28,13 @@ pub struct Redrive {
     pub sellers_synced: usize,
 }
 
-const STATES: [ShareState; 3] = [
+/// Void shares are open only with an attention note (a transfer exists for a share that owes
+/// nothing): they are counted as `needs_human` each run, never touched.
+const STATES: [ShareState; 4] = [
     ShareState::Pending,
     ShareState::Held,
     ShareState::Transferred,
+    ShareState::Void,
 ];
 
 pub async fn run(deps: &Deps, cx: &FlowContext<'_>) -> Result<(Redrive, Vec<String>), Failure> {
