@@ -153,10 +153,17 @@ method, url, log = sys.argv[1:4]
 start = os.path.getsize(log)
 answer = []
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect is the answer itself (the callback's), not something to follow.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+opener = urllib.request.build_opener(NoRedirect)
+
 def call():
     req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     try:
-        answer.append(urllib.request.urlopen(req, timeout=900).status)
+        answer.append(opener.open(req, timeout=900).status)
     except urllib.error.HTTPError as e:
         answer.append(e.code)
     except Exception:
@@ -176,8 +183,8 @@ PY
 }
 
 # warm_up METHOD PATH STATUS: the function's first request (it is built and started then),
-# refused on purpose (no token, no state, no signature): that answer proves it started with
-# these settings.
+# refused on purpose (no token; no state: the callback sends the browser to the error page; no
+# signature): that answer proves it started with these settings.
 warm_up() {
     local logfile="$LOGS/lambda-watch.log" got
     got=$(first_answer "$1" "http://127.0.0.1:$API_PORT$2" "$logfile")
@@ -189,7 +196,8 @@ warm_up() {
 
 start_functions() {
     local port=$API_PORT logfile="$LOGS/lambda-watch.log"
-    local flags=(--invoke-address 127.0.0.1 --invoke-port "$port")
+    # --disable-cors: preflights reach the functions, whose CORS policy is the template's.
+    local flags=(--invoke-address 127.0.0.1 --invoke-port "$port" --disable-cors)
     if [[ "${DEV_NO_RELOAD:-}" == 1 ]]; then flags+=(--ignore-changes); fi
     port_open "$port" && die "port $port is already in use (set API_PORT to use another)"
     # The functions inherit this environment (the settings above).
@@ -198,7 +206,7 @@ start_functions() {
         { tail -n 20 "$logfile" >&2; die "cargo lambda watch did not start (see $(rel "$logfile"))"; }
     warm_up GET /api/v1/sell/balance 401
     warm_up POST /api/v1/sell/connect/onboard 401
-    warm_up GET /api/v1/sell/connect/callback 400
+    warm_up GET /api/v1/sell/connect/callback 302
     warm_up POST /api/v1/webhooks/stripe 400
     SUMMARY+=("API             http://127.0.0.1:$port   (cargo lambda watch, log: $(rel "$logfile"))")
     SUMMARY+=("  POST /api/v1/sell/connect/onboard    GET /api/v1/sell/connect/callback")

@@ -76,6 +76,26 @@ impl Client {
         reply.json
     }
 
+    /// A browser's CORS preflight for `method` on an API path from `origin`: the status and the
+    /// response headers.
+    pub async fn preflight(
+        &self,
+        path: &str,
+        origin: &str,
+        method: &str,
+    ) -> (u16, reqwest::header::HeaderMap) {
+        let resp = self
+            .http
+            .request(Method::OPTIONS, format!("{}{path}", self.api))
+            .header("origin", origin)
+            .header("access-control-request-method", method)
+            .header("access-control-request-headers", "authorization,idempotency-key")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("preflight failed: {e}"));
+        (resp.status().as_u16(), resp.headers().clone())
+    }
+
     /// GET an absolute URL, as a browser following a redirect.
     pub async fn browse(&self, url: &str) -> Reply {
         send(self.http.get(url)).await

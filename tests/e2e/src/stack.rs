@@ -15,6 +15,16 @@ use std::time::{Duration, Instant};
 use crate::devenv::DevEnv;
 use crate::token::Minter;
 
+/// `FRONTEND_URL` as `scripts/dev.sh` sets it by default (the test's own stack leaves it so).
+pub const DEV_FRONTEND_URL: &str = "http://localhost:5173/sell";
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|e| panic!("FRONTEND_URL {url}: {e}"))
+}
+
 /// What `scripts/dev.sh` prints once everything answers.
 pub const READY_MARKER: &str = "Local stack is up";
 /// First start may compile the functions: generous, but bounded.
@@ -34,6 +44,8 @@ pub struct Stack {
     pub minter: Minter,
     /// `PLATFORM_FEE_BPS` the webhook function runs with.
     pub fee_bps: u32,
+    /// `FRONTEND_URL`'s origin: the one origin the API's CORS policy allows.
+    pub frontend_origin: String,
     /// `None` for a reused stack; dropping it stops the one we started.
     _process: Option<DevProcess>,
 }
@@ -74,6 +86,10 @@ impl Stack {
                 .get("PLATFORM_FEE_BPS")
                 .map_or(Ok(1000), |v| v.parse())
                 .unwrap_or_else(|e| panic!("PLATFORM_FEE_BPS: {e}")),
+            frontend_origin: origin_of(
+                &env.get("FRONTEND_URL")
+                    .unwrap_or_else(|| DEV_FRONTEND_URL.into()),
+            ),
             _process: None,
         }
     }
@@ -195,6 +211,7 @@ impl DevProcess {
             stripe_key: stripe_local::DEFAULT_API_KEY.into(),
             minter: Minter::hs256(&jwt_secret),
             fee_bps,
+            frontend_origin: origin_of(DEV_FRONTEND_URL),
             _process: Some(process),
         })
     }

@@ -46,6 +46,7 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
     );
     let token = |sub: &str| stack.minter.mint(&TokenSpec::seller(sub)).expect("token");
     let (token_a, token_b) = (token(&alice), token(&bob));
+    assert_preflights_as_the_template_configures(&api, &stack.frontend_origin).await;
 
     // Seller A onboards like a browser would: onboard → Stripe's page → callback → complete.
     let acct_a = onboard_through_stripe_page(&api, &token_a).await;
@@ -185,6 +186,30 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
         .await;
     assert_eq!(again["catch_up"]["caught_up"], json!(0), "{again}");
     assert_eq!(stripe.transfers(&missed).await.len(), 1);
+}
+
+/// The browser's preflights get the functions' CORS policy (`make dev` runs cargo-lambda with
+/// its own CORS disabled), which a store test proves equal to the template's CorsConfiguration:
+/// what works here works behind API Gateway. Another origin gets no CORS headers.
+async fn assert_preflights_as_the_template_configures(api: &Client, origin: &str) {
+    use interceptors::response::cors;
+    for (path, method) in [(ONBOARD, "POST"), (BALANCE, "GET")] {
+        let (status, headers) = api.preflight(path, origin, method).await;
+        assert_eq!(status, 204, "{method} {path}");
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("access-control-allow-origin"), origin, "{path}");
+        assert_eq!(header("access-control-allow-methods"), cors::ALLOW_METHODS);
+        assert_eq!(header("access-control-allow-headers"), cors::ALLOW_HEADERS);
+        assert_eq!(header("access-control-max-age"), cors::MAX_AGE_SECS);
+        let (_, other) = api.preflight(path, "https://evil.example", method).await;
+        assert!(other.get("access-control-allow-origin").is_none(), "{path}");
+    }
 }
 
 /// onboard → the Account Link page → "Complete onboarding" → Stripe's redirect to our callback

@@ -7,10 +7,16 @@ use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode};
 use lambda_http::{Body, Response};
 
-const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
-const ALLOW_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key";
-const EXPOSE_HEADERS: &str = "Retry-After, WWW-Authenticate, X-Request-Id";
-const MAX_AGE_SECS: &str = "600";
+// The policy, also written in template.yaml's `CorsConfiguration` for API Gateway (which answers
+// preflights itself in production): a store test checks the two are the same.
+/// `Access-Control-Allow-Methods`.
+pub const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
+/// `Access-Control-Allow-Headers`.
+pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key";
+/// `Access-Control-Expose-Headers`.
+pub const EXPOSE_HEADERS: &str = "Retry-After, WWW-Authenticate, X-Request-Id";
+/// `Access-Control-Max-Age`.
+pub const MAX_AGE_SECS: &str = "600";
 
 /// The CORS policy: only `origin` (the `FRONTEND_URL`'s origin) gets CORS headers.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! Responses: JSON bodies, redirects, security headers on everything, CORS for the front end only.
 
-mod cors;
+pub mod cors;
 #[cfg(test)]
 mod tests;
 
