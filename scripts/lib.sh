@@ -36,6 +36,35 @@ ensure_venv() {
     log "installed in $((SECONDS - start))s"
 }
 
+# The dashboards proof (tests/metrics-proof) runs Debian's Prometheus: `make test` is never green
+# without it. Uses $PROMETHEUS_BIN, else `prometheus` on PATH; when there is none, installs the
+# Debian package as root, and otherwise fails with the exact command to run. Exports
+# PROMETHEUS_BIN (the test's default is /usr/bin/prometheus; this finds it wherever it is).
+PROMETHEUS_INSTALL="apt-get update && apt-get install -y prometheus"
+ensure_prometheus() {
+    local bin=${PROMETHEUS_BIN:-}
+    if [[ -n "$bin" ]]; then
+        [[ -x "$bin" ]] || die "PROMETHEUS_BIN=$bin is not an executable file"
+        return 0
+    fi
+    if bin=$(command -v prometheus); then
+        export PROMETHEUS_BIN="$bin"
+        return 0
+    fi
+    if [[ "$(id -u)" != 0 ]]; then
+        die "prometheus is not installed (the dashboards proof needs it); run: sudo sh -c '$PROMETHEUS_INSTALL'"
+    fi
+    command -v apt-get >/dev/null ||
+        die "prometheus is not installed and there is no apt-get: install Prometheus and set PROMETHEUS_BIN"
+    log "prometheus is not installed: $PROMETHEUS_INSTALL"
+    DEBIAN_FRONTEND=noninteractive apt-get update &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y prometheus ||
+        die "installing prometheus failed; run: $PROMETHEUS_INSTALL"
+    bin=$(command -v prometheus) || die "prometheus is still not on PATH after installing it"
+    export PROMETHEUS_BIN="$bin"
+    log "prometheus installed: $bin"
+}
+
 # A TCP port nobody listens on right now (the kernel's pick).
 free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

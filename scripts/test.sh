@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: installs what a fresh machine lacks (.venv with requirements-dev.txt), starts ONE
+# `make test`: installs what a fresh machine lacks (.venv with requirements-dev.txt, Debian's
+# prometheus as root; otherwise it fails with the command to run), starts ONE
 # moto server for the whole run (DYNAMODB_ENDPOINT), then format check, clippy and every test.
 # The EXIT trap stops moto whether the run passes, fails or is interrupted.
 set -euo pipefail
@@ -23,6 +24,7 @@ run() {
 }
 
 ensure_venv
+ensure_prometheus
 trap stop_started EXIT
 trap 'exit 130' INT TERM
 

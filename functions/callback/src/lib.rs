@@ -66,6 +66,11 @@ async fn callback(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
                     cause,
                     "onboarding callback failed: back to the seller page"
                 );
+                // The answer is a 302, which the request's record counts as no error: count the
+                // server-side failure in the function's `Errors` roll-up, which the seller-route
+                // 5xx alarm watches.
+                ctx.metrics()
+                    .emit(&ctx.metrics().record().count(names::ERRORS, 1.0));
             } else {
                 tracing::info!(
                     code = error.code(),

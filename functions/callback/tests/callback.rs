@@ -336,6 +336,16 @@ async fn stripe_failures_are_retryable_and_a_retry_succeeds() {
         assert_eq!(w.stripe.objects("account_links").await, 1, "{kind}");
         let (_, new_link) = w.start("seller-1").await;
 
+        // A Stripe failure is a server-side failure, counted in the function's Errors; a rate
+        // limit is not (it is a 429 everywhere else too).
+        let errors: f64 = w
+            .metrics
+            .records()
+            .iter()
+            .filter_map(|r| r[names::ERRORS].as_f64())
+            .sum();
+        let expected = if kind == "status_500" { 1.0 } else { 0.0 };
+        assert_eq!(errors, expected, "{kind}");
         // Return: re-reading the account fails (nothing stored), then the same URL works.
         let return_url = browser::completes(&new_link).await;
         w.stripe

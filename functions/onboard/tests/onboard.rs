@@ -221,7 +221,10 @@ async fn a_subject_the_payout_path_cannot_carry_is_refused_before_anything_exist
     for sub in ["auth0|abc", "user@example.com", "a:b", long.as_str()] {
         let resp = w.onboard(sub).await;
         assert_problem(&resp, 403, "seller_id_unsupported");
-        assert!(w.accounts.find_by_user(sub).await.unwrap().is_none(), "{sub}");
+        assert!(
+            w.accounts.find_by_user(sub).await.unwrap().is_none(),
+            "{sub}"
+        );
     }
     assert_eq!(w.stripe.objects("accounts").await, 0);
     // The same characters the checkout and the ledger accept do onboard.

@@ -7,10 +7,11 @@ mod common;
 
 use std::sync::atomic::Ordering;
 
-use common::{EUR, Options, Stack};
+use common::{EUR, Options, PLATFORM_SECRET, Stack, sign};
 use harness::stripe::Fault;
 use payouts::ShareState;
 use serde_json::{Value, json};
+use webhook::PLATFORM_ROUTE;
 
 /// The first automatic delivery failed (5xx) and a later one succeeded.
 async fn redelivered(stack: &Stack, event: &str) {
@@ -325,4 +326,48 @@ async fn a_500_saved_under_the_key_is_retried_until_the_key_expires_then_paid_on
         stack.share("ord_saved", "usr_alice").await.state,
         ShareState::Transferred
     );
+}
+
+/// A store failure no redelivery fixes (here the events table is gone: a wrong name or a deleted
+/// table) answers 500 `internal_error`, counted in `Errors` with `Function=webhook` (the webhook
+/// 5xx alarm), never a retryable 503 `upstream_unavailable`: Stripe redelivers any 5xx, but this
+/// one needs a human, and the logs and metrics must say it is ours, not an upstream outage.
+#[tokio::test]
+async fn a_missing_table_answers_500_internal_not_503() {
+    let stack = Stack::start().await;
+    stack
+        .dynamo
+        .client
+        .delete_table()
+        .table_name(&stack.tables.webhook_events)
+        .send()
+        .await
+        .expect("delete the events table");
+    let paid = stack
+        .control
+        .pay("ord_no_table", EUR, 1000, &[("usr_x", 1000)], false)
+        .await;
+    let body = stack.control.event(&paid.event).await.to_string();
+    let signature = sign(&body, PLATFORM_SECRET, payouts::clock::unix_now());
+    let (status, doc) = stack
+        .post(PLATFORM_ROUTE.template, Some(&signature), body.into_bytes())
+        .await;
+    assert_eq!(
+        (status, &doc["code"], &doc["category"], &doc["retryable"]),
+        (
+            500,
+            &json!("internal_error"),
+            &json!("internal"),
+            &json!(false)
+        ),
+        "{doc}"
+    );
+    let errors = |status: &str| {
+        stack.metric(
+            "Errors",
+            &[("Function", webhook::FUNCTION), ("Status", status)],
+        )
+    };
+    assert!(errors("500") >= 1.0);
+    assert_eq!(errors("503"), 0.0);
 }

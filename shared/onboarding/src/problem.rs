@@ -48,13 +48,18 @@ pub fn gateway(err: GatewayError) -> ApiError {
     }
 }
 
-/// A DynamoDB failure as an HTTP error.
+/// A DynamoDB failure as an HTTP error: throttling, a DynamoDB 5xx or the network is a
+/// retryable 503; anything no retry fixes (access denied, a missing table, an invalid request,
+/// bad credentials: `Refused`; an unreadable item) is 500 `internal_error`, which the `Errors`
+/// metric counts and the 5xx alarms see.
 pub fn store(err: StoreError) -> ApiError {
     match err {
         StoreError::Unavailable(_) => {
             ApiError::upstream_unavailable(DEFAULT_RETRY_AFTER_SECS).with_source(err)
         }
-        StoreError::Conflict { .. } | StoreError::Corrupt(_) => ApiError::internal(err),
+        StoreError::Conflict { .. } | StoreError::Corrupt(_) | StoreError::Refused(_) => {
+            ApiError::internal(err)
+        }
     }
 }
 
@@ -87,6 +92,7 @@ impl From<FlowError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interceptors::Category;
 
     #[test]
     fn unavailable_is_retryable_503_with_bounded_retry_after() {
@@ -160,6 +166,19 @@ mod tests {
         assert_eq!(
             store(StoreError::Corrupt("x".into())).status().as_u16(),
             500
+        );
+        let refused = store(StoreError::Refused(
+            "dynamodb GetItem on t: AccessDeniedException".into(),
+        ));
+        assert_eq!(
+            (
+                refused.status().as_u16(),
+                refused.code(),
+                refused.category(),
+                refused.retryable(),
+                refused.retry_after()
+            ),
+            (500, "internal_error", Category::Internal, false, None)
         );
         assert_eq!(
             ApiError::from(FlowError::StripeAccountTaken)

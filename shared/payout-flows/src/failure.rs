@@ -47,7 +47,48 @@ impl From<Failure> for ApiError {
             .with_retryable(true)
             .with_retry_after(RETRY_AFTER_SECS)
             .with_source(f),
+            // Refused (access denied, a missing table...), Conflict, Corrupt: no redelivery fixes
+            // them, a human must. 500 `internal`: counted by `Errors`, alarmed as ours.
             f @ (Failure::Store(_) | Failure::Invariant(_)) => ApiError::internal(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(f: Failure) -> (u16, &'static str, Category, bool, Option<u32>) {
+        let e = ApiError::from(f);
+        (
+            e.status().as_u16(),
+            e.code(),
+            e.category(),
+            e.retryable(),
+            e.retry_after(),
+        )
+    }
+
+    #[test]
+    fn only_a_store_outage_is_retryable_upstream() {
+        assert_eq!(
+            answer(Failure::Store(StoreError::Unavailable("throttled".into()))),
+            (
+                503,
+                "upstream_unavailable",
+                Category::Upstream,
+                true,
+                Some(RETRY_AFTER_SECS)
+            )
+        );
+        for e in [
+            StoreError::Refused("dynamodb GetItem on t: ResourceNotFoundException".into()),
+            StoreError::Corrupt("x".into()),
+        ] {
+            assert_eq!(
+                answer(Failure::Store(e)),
+                (500, "internal_error", Category::Internal, false, None)
+            );
         }
     }
 }

@@ -2,11 +2,18 @@
 //! ledger transitions and refund apportioning. Pure code, no I/O: adapters implement [`ports`].
 //!
 //! Money is always an integer amount of minor units (cents) with its currency; see [`money`].
+//!
+//! For tests only, two features: `memory` adds in-memory adapters of the storage ports
+//! (`memory`), and `contract` the suites that prove them equal to the DynamoDB ones (`contract`).
 
 pub mod account;
 pub mod clock;
+#[cfg(feature = "contract")]
+pub mod contract;
 pub mod keys;
 pub mod ledger;
+#[cfg(feature = "memory")]
+pub mod memory;
 pub mod money;
 pub mod plan;
 pub mod ports;

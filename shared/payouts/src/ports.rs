@@ -20,6 +20,10 @@ pub enum StoreError {
     /// An item could not be read back (schema drift, manual edit): not retryable.
     #[error("corrupt item: {0}")]
     Corrupt(String),
+    /// The store refused the request for a reason no retry fixes (access denied, missing table,
+    /// invalid request, unrecognised credentials): a misconfiguration or a bug, not retryable.
+    #[error("store refused the request: {0}")]
+    Refused(String),
 }
 
 /// Seller accounts: user id and Stripe account id are each unique.

@@ -20,8 +20,11 @@ impl Env<'_> {
         self.optional(var).ok_or(ConfigError::Missing { var })
     }
 
+    /// A secret that is neither a placeholder nor a well-known weak value ([`weak_secret`]).
     pub(crate) fn secret(&self, var: &'static str) -> Result<Secret, ConfigError> {
-        self.required(var).map(Secret::new)
+        let value = self.required(var)?;
+        refuse_weak(var, "", &value)?;
+        Ok(Secret::new(value))
     }
 
     /// A secret of at least `min` bytes (the reason never includes the value).
@@ -132,9 +135,144 @@ impl Env<'_> {
     }
 }
 
+/// Marks of a value someone was meant to replace (`.env.example`'s `sk_test_replace_me`,
+/// `whsec_replace_me`, `replace-with-at-least-32-random-bytes-of-secret`, and the usual others).
+const PLACEHOLDER_MARKS: [&str; 10] = [
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "replace_with",
+    "replace-with",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_secret",
+];
+
+/// Well-known weak values, compared lower-cased without `-`, `_`, `.` and spaces.
+const WEAK_VALUES: [&str; 30] = [
+    "secret",
+    "secrets",
+    "password",
+    "passw0rd",
+    "pass",
+    "changeme",
+    "changeit",
+    "default",
+    "example",
+    "test",
+    "testing",
+    "admin",
+    "root",
+    "token",
+    "key",
+    "mysecret",
+    "supersecret",
+    "topsecret",
+    "secretkey",
+    "jwtsecret",
+    "qwerty",
+    "letmein",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "abc123",
+    "foobar",
+    "dummy",
+    "null",
+];
+
+/// Why `value` (a secret, without a fixed prefix such as `sk_test_` or `whsec_`) is not a real
+/// secret: a placeholder, a well-known weak value, or one character or a short pattern repeated.
+/// `None` when it is none of these. The reason never contains the value.
+pub(crate) fn weak_secret(value: &str) -> Option<&'static str> {
+    let lower = value.to_ascii_lowercase();
+    if PLACEHOLDER_MARKS.iter().any(|m| lower.contains(m)) {
+        return Some("is a placeholder (such as the .env.example value), not a real secret");
+    }
+    let bare: String = lower
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .collect();
+    if WEAK_VALUES.contains(&bare.as_str()) {
+        return Some("is a well-known weak value, not a random secret");
+    }
+    let chars: Vec<char> = value.chars().collect();
+    let repeated = (1..=4).any(|unit| {
+        chars.len() >= 2 * unit && chars.iter().enumerate().all(|(i, c)| *c == chars[i % unit])
+    });
+    if repeated {
+        return Some("is one character or a short pattern repeated, not a random secret");
+    }
+    None
+}
+
+/// [`weak_secret`] as a configuration error naming `var` (`which` says which part, e.g.
+/// `value #2 `, for lists).
+pub(crate) fn refuse_weak(var: &'static str, which: &str, value: &str) -> Result<(), ConfigError> {
+    match weak_secret(value) {
+        Some(reason) => Err(ConfigError::invalid(var, format!("{which}{reason}"))),
+        None => Ok(()),
+    }
+}
+
 /// The URL as text without a trailing slash, so callers can append `/path`.
 pub(crate) fn trim_slash(url: &Url) -> String {
     url.as_str().trim_end_matches('/').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_weak_values_and_repetitions_are_weak() {
+        for value in [
+            "replace_me",
+            "replace-with-at-least-32-random-bytes-of-secret",
+            "REPLACE_ME_with_the_key",
+            "changeme",
+            "please-change-me-0123456789abcdef0123",
+            "secret",
+            "Secret",
+            "password",
+            "super-secret",
+            "my_secret",
+            "123456",
+            "aa",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "0000000000000000000000000000000000000000",
+            "abababababababababababababababab",
+            "abcdabcdabcdabcdabcdabcdabcdabcdabcd",
+        ] {
+            assert!(weak_secret(value).is_some(), "{value}");
+        }
+    }
+
+    #[test]
+    fn random_and_test_secrets_are_not_weak() {
+        for value in [
+            "4eC39HqLyjWDarjtT1zdp7dc",
+            "q8Zk2Vt0pLr5Wm9xNc3Hs7Jb1Gd6Fy4A",
+            "test-jwt-secret-0123456789abcdef0123",
+            "SENTINEL-jwt-secret-0123456789abcdef",
+            "stripe_local",
+            "new",
+            "a",
+            "abcde",
+        ] {
+            assert_eq!(weak_secret(value), None, "{value}");
+        }
+    }
+
+    #[test]
+    fn the_reason_names_the_variable_never_the_value() {
+        let err = refuse_weak("JWT_SECRET", "", "replace-with-SENTINEL").unwrap_err();
+        assert_eq!(err.var(), "JWT_SECRET");
+        assert!(!format!("{err} {err:?}").contains("SENTINEL"), "{err}");
+    }
 }
 
 #[cfg(test)]

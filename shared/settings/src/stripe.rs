@@ -1,4 +1,4 @@
-use crate::env::{Env, trim_slash};
+use crate::env::{Env, refuse_weak, trim_slash};
 use crate::{ConfigError, Secret};
 use std::time::Duration;
 
@@ -42,6 +42,7 @@ impl StripeSettings {
                 format!("is not a well-formed {prefix}... key"),
             ));
         }
+        refuse_weak("STRIPE_CONNECT_SECRET", "", &key[prefix.len()..])?;
         let live_key = prefix.ends_with("live_");
         let client_id = env.optional("STRIPE_CONNECT_CLIENT_ID");
         if let Some(id) = &client_id
@@ -130,6 +131,7 @@ fn webhook_secrets(env: &Env<'_>, var: &'static str) -> Result<Vec<Secret>, Conf
                     format!("value #{} must be a non-empty whsec_... secret", i + 1),
                 ));
             }
+            refuse_weak(var, &format!("value #{} ", i + 1), &part["whsec_".len()..])?;
             Ok(Secret::new(part))
         })
         .collect()

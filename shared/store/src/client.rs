@@ -18,11 +18,13 @@ use std::time::Duration;
 ///
 /// Every call is bounded ([`timeouts`], [`retries`]): a DynamoDB that hangs must answer the
 /// function's caller a retryable error well inside the Lambda timeout (10 s for the API
-/// functions), not time the whole invocation out.
+/// functions), not time the whole invocation out. Each response carries the table(s) its request
+/// named, so that a failure is logged with its table (`error::TableNames`).
 pub async fn client(endpoint: Option<&str>) -> Client {
     let config = aws_sdk_dynamodb::config::Builder::from(&sdk_config(endpoint).await)
         .timeout_config(timeouts())
         .retry_config(retries())
+        .interceptor(crate::error::TableNames)
         .build();
     Client::from_conf(config)
 }

@@ -60,7 +60,7 @@ pub fn parse(yaml: &str) -> Result<Vec<TableDef>, SchemaError> {
     #[serde(rename_all = "PascalCase")]
     struct Template {
         #[serde(default)]
-        resources: serde_yaml::Mapping,
+        resources: serde_norway::Mapping,
     }
     #[derive(Deserialize)]
     #[serde(rename_all = "PascalCase")]
@@ -68,17 +68,17 @@ pub fn parse(yaml: &str) -> Result<Vec<TableDef>, SchemaError> {
         #[serde(rename = "Type")]
         kind: String,
         #[serde(default)]
-        properties: serde_yaml::Value,
+        properties: serde_norway::Value,
     }
     let template: Template =
-        serde_yaml::from_str(yaml).map_err(|e| SchemaError::Parse(e.to_string()))?;
+        serde_norway::from_str(yaml).map_err(|e| SchemaError::Parse(e.to_string()))?;
     let mut tables = Vec::new();
     for (id, resource) in template.resources {
         let id = id
             .as_str()
             .ok_or_else(|| SchemaError::Parse("a resource id is not a string".into()))?
             .to_owned();
-        let resource: Resource = serde_yaml::from_value(resource)
+        let resource: Resource = serde_norway::from_value(resource)
             .map_err(|e| SchemaError::Parse(format!("resource {id}: {e}")))?;
         if resource.kind == "AWS::DynamoDB::Table" {
             tables.push(raw::table(id, resource.properties)?);

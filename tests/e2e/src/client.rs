@@ -89,7 +89,10 @@ impl Client {
             .request(Method::OPTIONS, format!("{}{path}", self.api))
             .header("origin", origin)
             .header("access-control-request-method", method)
-            .header("access-control-request-headers", "authorization,idempotency-key")
+            .header(
+                "access-control-request-headers",
+                "authorization,idempotency-key",
+            )
             .send()
             .await
             .unwrap_or_else(|e| panic!("preflight failed: {e}"));

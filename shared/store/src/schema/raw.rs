@@ -18,7 +18,7 @@ struct Props {
     #[serde(default)]
     global_secondary_indexes: Vec<Index>,
     /// Not supported yet: refused rather than silently dropped.
-    local_secondary_indexes: Option<serde_yaml::Value>,
+    local_secondary_indexes: Option<serde_norway::Value>,
     time_to_live_specification: Option<Ttl>,
 }
 
@@ -67,12 +67,12 @@ struct Ttl {
 }
 
 /// Checks one table resource and turns it into CreateTable input.
-pub(super) fn table(id: String, properties: serde_yaml::Value) -> Result<TableDef, SchemaError> {
+pub(super) fn table(id: String, properties: serde_norway::Value) -> Result<TableDef, SchemaError> {
     let invalid = |reason: String| SchemaError::Invalid {
         table: id.clone(),
         reason,
     };
-    let props: Props = serde_yaml::from_value(properties).map_err(|e| invalid(e.to_string()))?;
+    let props: Props = serde_norway::from_value(properties).map_err(|e| invalid(e.to_string()))?;
     if props.local_secondary_indexes.is_some() {
         return Err(invalid(
             "LocalSecondaryIndexes are not supported by schema.rs".into(),

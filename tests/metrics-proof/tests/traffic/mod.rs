@@ -6,9 +6,13 @@
 //! each function's `handle`; webhook deliveries are the local Stripe server's own events, signed
 //! with its signer; the reconciler's scheduled runs are `reconcile::run` calls.
 //!
+//! Each function has its own DynamoDB client (`store::client` with the IAM proof's recording
+//! interceptor), so the calls it makes are recorded under its name.
+//!
 //! [`drive`] runs the scenarios of issue 7 (`sellers`, `webhooks`) and the reconciler's
 //! (`reconciler`), and returns every EMF record the functions wrote, per function, in the order
-//! written.
+//! written, and every DynamoDB call each function made: the dashboards proof (dashboards.rs)
+//! reads the records, the IAM proof (iam.rs) the calls.
 
 mod reconciler;
 mod sellers;
@@ -18,39 +22,79 @@ mod webhooks;
 use std::sync::Arc;
 
 use harness::stripe::Control;
+use iam_proof::CallLog;
 use interceptors::metrics::MemorySink;
 use interceptors::{Authenticator, Body, Interceptors, Metrics, Request, Response, names};
 use serde_json::Value;
 use settings::{
     BalanceSettings, HttpSettings, JwtSettings, OnboardingSettings, PayoutSettings,
-    ReconcileSettings, StripeSettings,
+    ReconcileSettings, StripeSettings, TableNames,
 };
 use store::{DynamoBalanceCache, DynamoEventLog, DynamoLedger, DynamoSellerAccounts};
 use stripe_adapter::StripeAdapter;
 
 /// What one function wrote: its `Function` dimension and its EMF lines, in order.
+#[allow(dead_code)] // read by dashboards.rs, not by iam.rs (each compiles this module)
 pub struct Captured {
     pub function: &'static str,
     pub lines: Vec<String>,
 }
 
-/// Drives the scenarios and returns the records of onboard, callback, balance, webhook and
-/// reconcile.
-pub async fn drive() -> Vec<Captured> {
+/// What the traffic left: the functions' EMF records and DynamoDB calls.
+#[allow(dead_code)] // dashboards.rs reads `captured`, iam.rs the rest (each compiles this module)
+pub struct Traffic {
+    pub captured: Vec<Captured>,
+    /// Every DynamoDB call, per function.
+    pub calls: CallLog,
+    /// The tables the calls went to.
+    pub tables: TableNames,
+}
+
+/// Drives the scenarios and returns the records and calls of onboard, callback, balance,
+/// webhook and reconcile.
+pub async fn drive() -> Traffic {
     let stack = Stack::start().await;
     let sellers = sellers::onboarding(&stack).await;
     webhooks::deliveries(&stack, &sellers).await;
     reconciler::runs(&stack, &sellers).await;
     // Last, so seller A holds money from the webhook's and the reconciler's transfers.
     sellers::balance(&stack).await;
-    stack
+    let captured = stack
         .sinks
         .iter()
         .map(|(function, sink)| Captured {
             function,
             lines: sink.lines(),
         })
-        .collect()
+        .collect();
+    Traffic {
+        captured,
+        calls: stack.calls,
+        tables: stack.tables,
+    }
+}
+
+/// One function's table adapters, over its own recording client (building them does no I/O).
+struct Adapters {
+    accounts: Arc<DynamoSellerAccounts>,
+    ledger: Arc<DynamoLedger>,
+    events: Arc<DynamoEventLog>,
+    cache: Arc<DynamoBalanceCache>,
+}
+
+impl Adapters {
+    async fn of(function: &str, calls: &CallLog, endpoint: &str, t: &TableNames) -> Adapters {
+        let client = iam_proof::recording_client(Some(endpoint), calls.recorder(function)).await;
+        Adapters {
+            accounts: Arc::new(DynamoSellerAccounts::new(
+                client.clone(),
+                &t.seller_accounts,
+            )),
+            ledger: Arc::new(DynamoLedger::new(client.clone(), &t.payout_ledger)),
+            events: Arc::new(DynamoEventLog::new(client.clone(), &t.webhook_events)),
+            cache: Arc::new(DynamoBalanceCache::new(client, &t.balance_cache)),
+        }
+    }
 }
 
 pub struct Stack {
@@ -63,6 +107,8 @@ pub struct Stack {
     webhook: webhook::Deps,
     reconcile: reconcile::Deps,
     sinks: [(&'static str, Arc<MemorySink>); 5],
+    calls: CallLog,
+    tables: TableNames,
     // Last: dropping it stops the server after everything that calls it.
     pub stripe: stripe_local::Handle,
 }
@@ -96,19 +142,19 @@ impl Stack {
             let metrics = Metrics::new(function, sink.clone());
             (Interceptors::new(metrics, &http, auth), (function, sink))
         };
-        let client = dynamo.client;
-        let accounts = Arc::new(DynamoSellerAccounts::new(
-            client.clone(),
-            &tables.seller_accounts,
-        ));
-        let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
-        let events = Arc::new(DynamoEventLog::new(client.clone(), &tables.webhook_events));
+        let calls = CallLog::default();
+        let db = |function| Adapters::of(function, &calls, &dynamo.endpoint, &tables);
+        let onboard_db = db(onboard::FUNCTION).await;
+        let callback_db = db(callback::FUNCTION).await;
+        let balance_db = db(balance::FUNCTION).await;
+        let webhook_db = db(webhook::FUNCTION).await;
+        let reconcile_db = db(reconcile::FUNCTION).await;
         // The payout flows of the webhook and of the reconciler, each with its own adapter.
-        let flows = |stripe: Arc<StripeAdapter>| {
+        let flows = |db: &Adapters, stripe: Arc<StripeAdapter>| {
             payout_flows::FlowDeps::new(
-                accounts.clone(),
-                ledger.clone(),
-                events.clone(),
+                db.accounts.clone(),
+                db.ledger.clone(),
+                db.events.clone(),
                 stripe,
                 u32::from(payout.platform_fee_bps),
             )
@@ -128,24 +174,21 @@ impl Stack {
             control: Control::new(&stripe_server),
             stripe_attempts,
             onboard: onboard::Deps {
-                accounts: accounts.clone(),
+                accounts: onboard_db.accounts,
                 connect: Arc::new(adapter()),
                 onboarding: onboarding(),
                 interceptors: onboard_facade,
             },
             callback: callback::Deps {
-                accounts: accounts.clone(),
+                accounts: callback_db.accounts,
                 connect: Arc::new(adapter()),
-                used_states: events.clone(),
+                used_states: callback_db.events,
                 onboarding: onboarding(),
                 interceptors: callback_facade,
             },
             balance: balance::Deps {
-                accounts: accounts.clone(),
-                cache: Arc::new(DynamoBalanceCache::new(
-                    client.clone(),
-                    &tables.balance_cache,
-                )),
+                accounts: balance_db.accounts,
+                cache: balance_db.cache,
                 balances: Arc::new(balances),
                 policy: balance::CachePolicy::new(
                     cache.cache_ttl,
@@ -154,7 +197,7 @@ impl Stack {
                 interceptors: balance_facade,
             },
             webhook: webhook::Deps {
-                flows: flows(Arc::new(adapter())),
+                flows: flows(&webhook_db, Arc::new(adapter())),
                 config: webhook::Config::new(
                     &stripe,
                     &settings::WebhookSecrets::from_lookup(&env).expect("webhook secrets"),
@@ -162,9 +205,9 @@ impl Stack {
                 interceptors: webhook_facade,
             },
             reconcile: reconcile::Deps {
-                flows: flows(reconcile_stripe.clone()),
+                flows: flows(&reconcile_db, reconcile_stripe.clone()),
                 events: reconcile_stripe,
-                checkpoints: events.clone(),
+                checkpoints: reconcile_db.events,
                 settings: setting("reconcile", ReconcileSettings::from_lookup(&env)),
                 metrics: reconcile_metrics,
             },
@@ -175,6 +218,8 @@ impl Stack {
                 webhook_sink,
                 (reconcile::FUNCTION, reconcile_sink),
             ],
+            calls,
+            tables,
             stripe: stripe_server,
         }
     }

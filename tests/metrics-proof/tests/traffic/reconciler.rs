@@ -1,8 +1,9 @@
 //! The reconciler's traffic (`functions/reconcile`, wired as its main.rs wires it): a payment no
 //! delivery brought is caught up by a run that pays A and holds the share of C (who has no
-//! account), and that retries the reversal Stripe refused A during the webhook traffic; the next
-//! scheduled run finds C's share still waiting (stuck, the oldest held) and reports as drift a
-//! transfer made at Stripe behind the ledger's back, without moving anything.
+//! account), that retries the reversal Stripe refused A during the webhook traffic, and that
+//! re-reads D, whose onboarding completed on Stripe without its `account.updated` reaching us; the
+//! next scheduled run finds C's share still waiting (stuck, the oldest held) and reports as drift
+//! a transfer made at Stripe behind the ledger's back, without moving anything.
 
 use interceptors::names;
 use serde_json::json;
@@ -25,8 +26,11 @@ pub async fn runs(stack: &Stack, sellers: &Sellers) {
         .control
         .pay_with_metadata("eur", 5_000, metadata, false)
         .await;
+    // Connect events are not in the platform's event list, and none is delivered here.
+    stack.control.complete_onboarding(&sellers.d).await;
     let first = stack.reconcile(1).await;
     assert_eq!(first.catch_up.caught_up, 1, "{first:?}");
+    assert_eq!(first.onboarding_synced, 1, "D is re-read: {first:?}");
     // A received money since: the reversal refused during the webhook traffic goes through.
     assert_eq!(
         first.redrive.outcomes.get("reversed"),

@@ -12,11 +12,15 @@ pub const SELLER_A: &str = "usr_metrics_a";
 pub const SELLER_B: &str = "usr_metrics_b";
 /// A seller who never onboards.
 pub const SELLER_C: &str = "usr_metrics_c";
+/// A seller who comes back to onboarding after submitting details, and whose completion only the
+/// reconciler sees (reconciler.rs).
+pub const SELLER_D: &str = "usr_metrics_d";
 
 /// The sellers' Stripe accounts.
 pub struct Sellers {
     pub a: String,
     pub b: String,
+    pub d: String,
 }
 
 const ONBOARD: &str = "/api/v1/sell/connect/onboard";
@@ -48,7 +52,8 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 /// A and B start onboarding; A finishes on Stripe and comes back (`mode=return`), B's used link
-/// sends B to `mode=refresh`; a forged state is refused; A, complete, gets a dashboard link.
+/// sends B to `mode=refresh`; a forged state is refused; A, complete, gets a dashboard link; D
+/// submits details on Stripe and comes back (its flags are refreshed, onboarding not finished).
 pub async fn onboarding(stack: &Stack) -> Sellers {
     let a = onboard(stack, SELLER_A).await;
     let b = onboard(stack, SELLER_B).await;
@@ -58,9 +63,11 @@ pub async fn onboarding(stack: &Stack) -> Sellers {
     let b_link = text(&b, "onboarding_url");
     browser::leaves(&b_link).await;
     let b_refresh = browser::revisits(&b_link).await;
+    let d = onboard(stack, SELLER_D).await;
     let sellers = Sellers {
         a: text(&a, "stripe_account_id"),
         b: text(&b, "stripe_account_id"),
+        d: text(&d, "stripe_account_id"),
     };
 
     // A completes onboarding on Stripe (its account.updated is not delivered: the callback's
@@ -88,6 +95,12 @@ pub async fn onboarding(stack: &Stack) -> Sellers {
     let again = onboard(stack, SELLER_A).await;
     assert_eq!(again["status"], json!("complete"), "{again}");
     assert!(again["dashboard_url"].is_string(), "{again}");
+
+    let submitted = json!({ "details_submitted": true });
+    stack.control.onboarding(&sellers.d, submitted).await;
+    let back = onboard(stack, SELLER_D).await;
+    assert_eq!(back["details_submitted"], json!(true), "{back}");
+    assert!(back["onboarding_url"].is_string(), "{back}");
     sellers
 }
 

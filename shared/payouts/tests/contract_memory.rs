@@ -1,0 +1,26 @@
+//! The contract suites of the storage ports on the in-memory adapters (no DynamoDB, no
+//! Python): the same suites run on DynamoDB in `shared/store/tests/contracts.rs`.
+
+use payouts::contract::{
+    balance_cache_contract, checkpoints_contract, event_log_contract, ledger_contract,
+    seller_accounts_contract,
+};
+use payouts::memory::{MemoryBalanceCache, MemoryEventLog, MemoryLedger, MemorySellerAccounts};
+
+/// One test per port: `$suite` on fresh `$adapter`s.
+macro_rules! in_memory {
+    ($($test:ident: $suite:ident($adapter:ident);)+) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $test() {
+            $suite(async || $adapter::new()).await;
+        }
+    )+};
+}
+
+in_memory! {
+    seller_accounts: seller_accounts_contract(MemorySellerAccounts);
+    ledger: ledger_contract(MemoryLedger);
+    event_log: event_log_contract(MemoryEventLog);
+    checkpoints: checkpoints_contract(MemoryEventLog);
+    balance_cache: balance_cache_contract(MemoryBalanceCache);
+}
