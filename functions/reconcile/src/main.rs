@@ -11,26 +11,14 @@ use settings::{PayoutSettings, ReconcileSettings, StripeSettings, TableNames};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    interceptors::init_tracing();
-    let deps = match deps().await {
-        Ok(deps) => Arc::new(deps),
-        Err(error) => {
-            tracing::error!(error = %error, "{FUNCTION} cannot start");
-            return ExitCode::FAILURE;
-        }
+    let Some(deps) = interceptors::start(FUNCTION, deps()).await else {
+        return ExitCode::FAILURE;
     };
     let served = lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let deps = deps.clone();
         async move { handle(&deps, event.payload).await }
-    }))
-    .await;
-    match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(error = %error, "lambda runtime stopped");
-            ExitCode::FAILURE
-        }
-    }
+    }));
+    interceptors::stopped(served.await)
 }
 
 async fn deps() -> Result<Deps, BoxError> {

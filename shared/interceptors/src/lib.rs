@@ -18,7 +18,7 @@ pub use error::{ApiError, Category};
 pub use lambda_http::{Body, Request, Response};
 pub use metrics::{MetricRecord, Metrics, Unit, names};
 pub use request::{Ctx, Route, parse_json};
-pub use runtime::{Handler, init_tracing, serve};
+pub use runtime::{Handler, init_tracing, serve, start, stopped};
 
 use std::{future::Future, time::Instant};
 use tracing::Instrument as _;

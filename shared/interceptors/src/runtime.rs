@@ -166,20 +166,37 @@ where
     E: fmt::Display,
     H: for<'a> Handler<'a, D> + 'static,
 {
-    init_tracing();
-    let deps = match build.await {
-        Ok(deps) => Arc::new(deps),
-        Err(error) => {
-            tracing::error!(error = %error, "{function} cannot start");
-            return ExitCode::FAILURE;
-        }
+    let Some(deps) = start(function, build).await else {
+        return ExitCode::FAILURE;
     };
     let handle = Arc::new(handle);
     let served = lambda_http::run(lambda_http::service_fn(move |req: Request| {
         let (deps, handle) = (deps.clone(), handle.clone());
         async move { Ok::<_, Infallible>(handle.call(&deps, req).await) }
     }));
-    match served.await {
+    stopped(served.await)
+}
+
+/// The start of every function's `main` (HTTP or not): JSON logs, then its dependencies built
+/// once per cold start; `None` after logging why they could not be built (the caller exits 1, so
+/// Lambda reports the init failure).
+pub async fn start<D, E: fmt::Display>(
+    function: &str,
+    build: impl Future<Output = Result<D, E>>,
+) -> Option<Arc<D>> {
+    init_tracing();
+    match build.await {
+        Ok(deps) => Some(Arc::new(deps)),
+        Err(error) => {
+            tracing::error!(error = %error, "{function} cannot start");
+            None
+        }
+    }
+}
+
+/// The exit code once the Lambda loop returned (an error is logged).
+pub fn stopped<E: fmt::Display>(served: Result<(), E>) -> ExitCode {
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = %error, "lambda runtime stopped");
