@@ -153,9 +153,18 @@ impl BusinessMetrics {
     }
 
     /// Stripe refused a read for good (400/403: the platform cannot see the object); no retry
-    /// fixes it, so the step is answered and a human is alarmed. `what` names the object.
-    pub fn stripe_refused(&self, reason: &str, what: &str) {
-        self.by_reason(reason, what, names::STRIPE_REFUSALS);
+    /// fixes it, so the step is answered and a human is alarmed. `object` names what was read
+    /// (e.g. `account`), as a property: it is not an order.
+    pub fn stripe_refused(&self, reason: &str, object: &str) {
+        let record = self
+            .metrics
+            .record()
+            .dimension(names::REASON, reason_code(reason))
+            .dimension_set(&[names::FUNCTION, names::REASON])
+            .count(names::STRIPE_REFUSALS, 1.0)
+            .property("event_id", &self.event_id)
+            .property("object", object);
+        self.metrics.emit(&record);
     }
 
     pub fn onboarding_completed(&self, user_id: &str) {
