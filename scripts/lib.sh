@@ -14,6 +14,27 @@ STARTED_PIDS=()
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# rust-toolchain.toml pins the compiler by version (`channel`). rustup fetches a missing pinned
+# toolchain by itself, except on a machine that cannot reach rustup's servers (CI here: only the
+# package registries are reachable) whose one toolchain is `stable` at exactly that version: there
+# the pinned name is made an alias of it, as such images do themselves. Anything else is left to
+# rustup (which fetches it, or says why it cannot). Runs when this file is sourced, so before any
+# cargo command of any script.
+ensure_toolchain() {
+    command -v rustup >/dev/null || return 0
+    local want host home
+    want=$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")
+    [[ -n "$want" ]] || return 0
+    # Outside the repository, so that its toolchain file does not pick the toolchain.
+    if (cd / && rustup toolchain list) | grep -q "^$want-"; then return 0; fi
+    [[ "$(cd / && rustup run stable rustc --version 2>/dev/null)" == "rustc $want "* ]] || return 0
+    host=$(cd / && rustup run stable rustc -vV | sed -n 's/^host: //p')
+    home=${RUSTUP_HOME:-$HOME/.rustup}
+    ln -s "$home/toolchains/stable-$host" "$home/toolchains/$want-$host" &&
+        log "rust $want: the installed stable toolchain is $want; linked under that name"
+}
+ensure_toolchain
+
 # Creates .venv and installs requirements-dev.txt into it, unless the stamp says this exact
 # file (and Python) was installed already: a second run costs nothing.
 ensure_venv() {

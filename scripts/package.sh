@@ -7,7 +7,9 @@
 # Lambda's own limit is 50 MB zipped, far above it.
 # Needs cargo-lambda and ziglang from the project venv (requirements-dev.txt).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
 
 FUNCTIONS=(onboard callback balance webhook reconcile)
 MAX_ZIP_BYTES="${MAX_ZIP_BYTES:-5242880}"
