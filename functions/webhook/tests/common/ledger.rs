@@ -85,13 +85,15 @@ impl Ledger for FlakyLedger {
     }
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {
         if share.state == ShareState::Transferred {
-            // Marking transferred: nothing refunded yet; recording a reversal: refunded > 0.
-            let counter = if share.refunded > 0 {
-                &self.fail_reversal
-            } else {
-                &self.fail_transferred
+            // Which write this is, from what is stored: marking transferred, recording a
+            // reversal (refunded grows), or neither (a reversal attempt's claim, a note).
+            let stored = self.inner.share(&share.order_id, &share.seller).await?;
+            let counter = match &stored {
+                Some(s) if s.state != ShareState::Transferred => Some(&self.fail_transferred),
+                Some(s) if share.refunded > s.refunded => Some(&self.fail_reversal),
+                _ => None,
             };
-            if Self::take(counter) {
+            if counter.is_some_and(Self::take) {
                 self.injected.fetch_add(1, Ordering::SeqCst);
                 return Err(StoreError::Unavailable(
                     "injected: process died before the ledger write".into(),
