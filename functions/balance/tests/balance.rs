@@ -3,141 +3,18 @@
 
 #[path = "../../onboard/tests/support/mod.rs"]
 mod support;
+mod world;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use balance::CachePolicy;
 use harness::apigw::{assert_problem, assert_retryable_after, body_json};
-use harness::jwt::seller_token;
-use interceptors::metrics::MemorySink;
-use interceptors::{Body, Response, names};
-use payouts::ports::{
-    Balance, BalanceCache, CachedBalance, ConnectAccounts, NewExpressAccount, SellerAccounts,
-};
-use payouts::{Currency, Money, SellerAccount};
+use interceptors::names;
+use payouts::ports::{Balance, BalanceCache, CachedBalance, SellerAccounts};
+use payouts::{Currency, Money};
 use serde_json::{Value, json};
-use store::{DynamoBalanceCache, DynamoSellerAccounts};
 use stripe_adapter::{RetryPolicy, StripeAdapter};
 use support::Stripe;
-
-const BALANCE: &str = "GET /v1/balance";
-
-struct World {
-    stripe: Stripe,
-    adapter: StripeAdapter,
-    accounts: Arc<DynamoSellerAccounts>,
-    cache: Arc<DynamoBalanceCache>,
-    deps: balance::Deps,
-    metrics: Arc<MemorySink>,
-}
-
-fn policy(ttl_secs: u64, wait: Duration) -> CachePolicy {
-    CachePolicy {
-        ttl: Duration::from_secs(ttl_secs),
-        claim: Duration::from_secs(30),
-        wait,
-        poll: Duration::from_millis(50),
-        keep_stale: Duration::from_secs(24 * 3600),
-    }
-}
-
-async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> StripeAdapter) -> World {
-    let stripe = Stripe::start().await;
-    let (client, tables) = support::tables().await;
-    let accounts = Arc::new(DynamoSellerAccounts::new(
-        client.clone(),
-        &tables.seller_accounts,
-    ));
-    let cache = Arc::new(DynamoBalanceCache::new(client, &tables.balance_cache));
-    let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true);
-    let deps = balance::Deps {
-        accounts: accounts.clone(),
-        cache: cache.clone(),
-        balances: Arc::new(adapter(&stripe)),
-        policy,
-        interceptors,
-    };
-    World {
-        adapter: stripe.adapter(),
-        stripe,
-        accounts,
-        cache,
-        deps,
-        metrics,
-    }
-}
-
-async fn world() -> World {
-    world_with(policy(30, Duration::from_secs(30)), Stripe::adapter).await
-}
-
-impl World {
-    /// A seller with a Stripe account (complete onboarding or not) stored like onboard does.
-    async fn seller(&self, user: &str, complete: bool) -> String {
-        let new = NewExpressAccount {
-            user_id: user.into(),
-            email: None,
-            country: None,
-        };
-        let key = payouts::keys::account_key(user);
-        let id = self
-            .adapter
-            .create_express_account(&new, &key)
-            .await
-            .unwrap();
-        let now = onboarding::unix_now();
-        let account = SellerAccount::new(user.into(), id.clone(), now);
-        self.accounts.insert(&account).await.unwrap();
-        if complete {
-            self.stripe.complete_onboarding(&id).await;
-        }
-        onboarding::refresh_flags(self.accounts.as_ref(), &self.adapter, &account)
-            .await
-            .unwrap();
-        id
-    }
-
-    async fn get(&self, user: &str, query: &str) -> Response<Body> {
-        let req = harness::apigw::request("balance.json", Some(&seller_token(user)), query, "");
-        balance::handle(&self.deps, req).await
-    }
-
-    async fn ok(&self, user: &str) -> Value {
-        let resp = self.get(user, "").await;
-        let body = body_json(&resp);
-        assert_eq!(resp.status().as_u16(), 200, "{body}");
-        body
-    }
-
-    /// Waits (polling, bounded) until a value cached at `as_of` is older than `ttl_secs`.
-    async fn wait_expired(&self, as_of: i64, ttl_secs: i64) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(ttl_secs as u64 + 5);
-        while onboarding::unix_now() < as_of + ttl_secs {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "clock did not advance"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-fn money(entries: &[(i64, &str)]) -> Value {
-    json!(
-        entries
-            .iter()
-            .map(|(a, c)| json!({"amount": a, "currency": c}))
-            .collect::<Vec<_>>()
-    )
-}
-
-/// The entries of `side` sorted by currency (Stripe does not promise an order).
-fn sorted(body: &Value, side: &str) -> Value {
-    let mut v = body[side].as_array().expect(side).clone();
-    v.sort_by_key(|m| m["currency"].as_str().unwrap_or("").to_owned());
-    json!(v)
-}
+use world::*;
 
 #[tokio::test]
 async fn no_account_and_incomplete_onboarding_are_documented_non_errors() {
@@ -381,46 +258,4 @@ async fn tokens_are_required_and_must_be_a_sellers() {
     let buyer = harness::jwt::token(json!({"sub": "seller-1", "roles": ["buyer"]}));
     let req = harness::apigw::request("balance.json", Some(&buyer), "", "");
     assert_problem(&balance::handle(&w.deps, req).await, 403, "not_a_seller");
-}
-
-#[tokio::test]
-async fn an_unreachable_cache_does_not_stop_the_balance() {
-    let mut w = world().await;
-    let id = w.seller("seller-1", true).await;
-    w.stripe.set_balance(&id, "usd", 5, 0).await;
-    let (client, _) = support::tables().await;
-    w.deps.cache = Arc::new(DynamoBalanceCache::new(client, "no-such-table"));
-    assert_eq!(w.ok("seller-1").await["available"], money(&[(5, "usd")]));
-    assert_eq!(w.stripe.calls(BALANCE).await, 1);
-}
-
-/// A store that refuses for good (here the accounts table does not exist: a wrong table name in
-/// the configuration) is our fault, not an outage: 500 `internal_error`, not retryable, no
-/// `Retry-After`, and counted in `Errors` (the 5xx metric the alarms watch).
-#[tokio::test]
-async fn a_missing_table_is_an_internal_error_not_an_outage() {
-    let mut w = world().await;
-    let (client, _) = support::tables().await;
-    w.deps.accounts = Arc::new(DynamoSellerAccounts::new(client, "no-such-table"));
-    let resp = w.get("seller-1", "").await;
-    let doc = assert_problem(&resp, 500, "internal_error");
-    assert_eq!(
-        (&doc["category"], &doc["retryable"]),
-        (&json!("internal"), &json!(false)),
-        "{doc}"
-    );
-    assert!(resp.headers().get("retry-after").is_none());
-    assert!(
-        !doc.to_string().contains("no-such-table"),
-        "the cause is logged, never rendered: {doc}"
-    );
-    let errors: Vec<(Value, Value)> = w
-        .metrics
-        .records()
-        .iter()
-        .filter(|r| r.get(names::ERRORS).is_some())
-        .map(|r| (r[names::ERRORS].clone(), r[names::STATUS].clone()))
-        .collect();
-    assert_eq!(errors, [(json!(1.0), json!("500"))]);
-    assert_eq!(w.stripe.calls(BALANCE).await, 0);
 }

@@ -150,6 +150,8 @@ impl LedgerShare {
 }
 
 #[cfg(test)]
+mod open_tests;
+#[cfg(test)]
 mod payment_tests;
 #[cfg(test)]
 mod round_tests;

@@ -4,8 +4,8 @@ use crate::plan::{PayoutPlan, Share};
 use crate::{AccountFlags, SellerAccount};
 
 const T0: i64 = 1_700_000_000;
-const NOW: i64 = T0 + 60;
-const STATES: [ShareState; 4] = [
+pub(super) const NOW: i64 = T0 + 60;
+pub(super) const STATES: [ShareState; 4] = [
     ShareState::Pending,
     ShareState::Held,
     ShareState::Transferred,
@@ -39,7 +39,7 @@ fn transfer() -> ShareDecision {
 }
 
 /// A consistent share (net 900) in `state`.
-fn in_state(state: ShareState) -> LedgerShare {
+pub(super) fn in_state(state: ShareState) -> LedgerShare {
     let p = plan();
     let pending = LedgerShare::new_from_plan(&p, &p.shares[0], &transfer(), T0);
     match state {
@@ -383,34 +383,5 @@ fn decide_share_for_every_account_situation() {
             }
         };
         assert_eq!(decide_share(Some(&account(flags))), expected, "{bits:04b}");
-    }
-}
-
-#[test]
-fn a_reversal_attempt_is_claimed_without_touching_money_or_the_key_round() {
-    let transferred = in_state(ShareState::Transferred);
-    let claimed = transferred.begin_reversal(NOW).unwrap();
-    assert_eq!(claimed.reversal_attempts, transferred.reversal_attempts + 1);
-    assert_eq!(
-        (claimed.refunded, claimed.key_round, claimed.transferred),
-        (
-            transferred.refunded,
-            transferred.key_round,
-            transferred.transferred
-        )
-    );
-    // The key of the attempt is the share's current round's key for the base.
-    assert_eq!(claimed.reversal_key(0), transferred.reversal_key(0));
-}
-
-#[test]
-fn open_means_money_may_still_move_or_someone_must_look() {
-    for state in STATES {
-        let share = in_state(state);
-        let expected = matches!(state, ShareState::Pending | ShareState::Held);
-        assert_eq!(share.is_open(), expected, "{state:?}");
-        let flagged = share.flag_attention("look", NOW).unwrap();
-        assert!(flagged.is_open(), "{state:?} with a note");
-        assert_eq!(flagged.clear_attention(NOW).unwrap().is_open(), expected);
     }
 }
