@@ -39,6 +39,8 @@ export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
 log "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
 
 run cargo fmt --all --check
+# The API contract is a valid OpenAPI 3.1 document (its drift check runs in the Rust suites).
+run "$VENV/bin/openapi-spec-validator" docs/openapi.yaml
 run scripts/lint-template.sh
 run cargo clippy --workspace --all-targets -- -D warnings
 # Builds the four functions once (the e2e test's stack then starts in seconds) and invokes each
