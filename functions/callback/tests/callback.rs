@@ -62,7 +62,8 @@ impl World {
     /// Starts onboarding for `user`: (account id, onboarding URL).
     async fn start(&self, user: &str) -> (String, String) {
         let req = harness::apigw::request("onboard.json", Some(&seller_token(user)), "", "");
-        let body = body_json(&onboard::handle(&self.onboard, req).await);
+        let resp = harness::contract::call(req, |req| onboard::handle(&self.onboard, req)).await;
+        let body = body_json(&resp);
         let id = body["stripe_account_id"]
             .as_str()
             .expect("account")
@@ -78,7 +79,7 @@ impl World {
 
     async fn call(&self, query: &str) -> Response<Body> {
         let req = harness::apigw::request("callback-return.json", None, query, "");
-        callback::handle(&self.callback, req).await
+        harness::contract::call(req, |req| callback::handle(&self.callback, req)).await
     }
 
     async fn stripe_calls(&self) -> u64 {
@@ -375,6 +376,6 @@ async fn only_get_is_served() {
     let w = world().await;
     let mut req = harness::apigw::request("callback-return.json", None, "mode=return", "");
     *req.method_mut() = http::Method::POST;
-    let resp = callback::handle(&w.callback, req).await;
+    let resp = harness::contract::call(req, |req| callback::handle(&w.callback, req)).await;
     assert_problem(&resp, 405, "method_not_allowed");
 }

@@ -43,11 +43,8 @@ async fn world() -> World {
 
 impl World {
     async fn onboard_with(&self, token: Option<&str>, body: &str) -> Response<Body> {
-        onboard::handle(
-            &self.deps,
-            harness::apigw::request("onboard.json", token, "", body),
-        )
-        .await
+        let req = harness::apigw::request("onboard.json", token, "", body);
+        harness::contract::call(req, |req| onboard::handle(&self.deps, req)).await
     }
 
     async fn onboard(&self, user: &str) -> Response<Body> {

@@ -1,6 +1,7 @@
 //! HTTP to the API as the seller page and a seller's browser call it (the local Stripe server is
 //! driven with `harness::stripe::Control`). Redirects are never followed: the test follows them
-//! itself, like a browser, to check every hop.
+//! itself, like a browser, to check every hop. Every answer of the API is checked against
+//! `docs/openapi.yaml` (`harness::contract`): drift fails the test.
 
 use std::time::Duration;
 
@@ -14,12 +15,26 @@ use crate::stack::Stack;
 pub struct Reply {
     pub status: u16,
     pub location: Option<String>,
+    /// Response headers, names lower-case.
+    pub headers: Vec<(String, String)>,
     pub text: String,
     /// The body parsed as JSON (`Null` if it is not JSON).
     pub json: Value,
 }
 
 impl Reply {
+    /// Panics (the test fails) unless `docs/openapi.yaml` documents this answer to `method path`.
+    #[track_caller]
+    pub fn check_contract(&self, method: &str, path: &str) {
+        harness::contract::check(&harness::contract::Answer {
+            method,
+            path,
+            status: self.status,
+            headers: self.headers.clone(),
+            body: self.text.as_bytes(),
+        });
+    }
+
     /// Panics with the body unless the status is `status`.
     #[track_caller]
     pub fn expect(self, status: u16, what: &str) -> Reply {
@@ -57,11 +72,14 @@ impl Client {
 
     /// `method` on an API path (`/api/v1/...`), with a bearer token if given.
     pub async fn api(&self, method: Method, path: &str, token: Option<&str>) -> Reply {
+        let name = method.to_string();
         let mut req = self.http.request(method, format!("{}{path}", self.api));
         if let Some(token) = token {
             req = req.bearer_auth(token);
         }
-        send(req).await
+        let reply = send(req).await;
+        reply.check_contract(&name, path);
+        reply
     }
 
     /// Invokes a function that is not behind the API (the scheduled reconciler) with an event file
@@ -99,9 +117,14 @@ impl Client {
         (resp.status().as_u16(), resp.headers().clone())
     }
 
-    /// GET an absolute URL, as a browser following a redirect.
+    /// GET an absolute URL, as a browser following a redirect (checked against the contract
+    /// when it is the API's).
     pub async fn browse(&self, url: &str) -> Reply {
-        send(self.http.get(url)).await
+        let reply = send(self.http.get(url)).await;
+        if let Some(rest) = url.strip_prefix(&self.api) {
+            reply.check_contract("GET", rest);
+        }
+        reply
     }
 }
 
@@ -116,11 +139,20 @@ async fn send(req: reqwest::RequestBuilder) -> Reply {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (n.as_str().to_owned(), value)
+        })
+        .collect();
     let text = resp.text().await.unwrap_or_default();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
     Reply {
         status,
         location,
+        headers,
         text,
         json,
     }

@@ -7,8 +7,10 @@
 //! - [`apigw`]: API Gateway v2 (payload 2.0) requests from `tests/events/*.json` or built from
 //!   scratch, the answers' problem documents, and a loopback HTTP server in front of a handler.
 //! - [`jwt`]: HS256 tokens like the web app's.
+//! - [`contract`]: every answer checked against `docs/openapi.yaml` (the drift hook).
 
 pub mod apigw;
+pub mod contract;
 pub mod jwt;
 mod moto;
 pub mod stripe;

@@ -96,7 +96,7 @@ impl World {
 
     pub async fn get(&self, user: &str, query: &str) -> Response<Body> {
         let req = harness::apigw::request("balance.json", Some(&seller_token(user)), query, "");
-        balance::handle(&self.deps, req).await
+        harness::contract::call(req, |req| balance::handle(&self.deps, req)).await
     }
 
     pub async fn ok(&self, user: &str) -> Value {

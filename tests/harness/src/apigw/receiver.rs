@@ -1,7 +1,8 @@
 //! A function behind a real HTTP server on loopback, as API Gateway puts it: every request
 //! becomes an API Gateway v2 event (body base64-encoded, as API Gateway does for webhook
 //! deliveries), decoded by `lambda_http` exactly as on Lambda and answered by the function's
-//! handler (the same `interceptors::Handler` its `main` serves).
+//! handler (the same `interceptors::Handler` its `main` serves). Every answer is checked against
+//! `docs/openapi.yaml` ([`crate::contract`]).
 
 use std::sync::Arc;
 
@@ -31,7 +32,15 @@ where
                 Ok(request) => request,
                 Err(e) => return plain(500, format!("harness receiver: {e}")),
             };
-            let (parts, body) = handle.call(&deps, request).await.into_parts();
+            let (method, path) = (
+                request.method().to_string(),
+                request.uri().path().to_owned(),
+            );
+            let response = handle.call(&deps, request).await;
+            // A panic here would only drop the connection (the sender would retry): drift ends
+            // the test process instead, so the test that caused it fails.
+            crate::contract::check_or_abort(&method, &path, &response);
+            let (parts, body) = response.into_parts();
             AxumResponse::from_parts(parts, AxumBody::from(body.as_ref().to_vec()))
         }
     });

@@ -225,19 +225,19 @@ impl Stack {
     }
 
     pub async fn onboard(&self, req: Request) -> Response<Body> {
-        onboard::handle(&self.onboard, req).await
+        harness::contract::call(req, |req| onboard::handle(&self.onboard, req)).await
     }
 
     pub async fn callback(&self, req: Request) -> Response<Body> {
-        callback::handle(&self.callback, req).await
+        harness::contract::call(req, |req| callback::handle(&self.callback, req)).await
     }
 
     pub async fn balance(&self, req: Request) -> Response<Body> {
-        balance::handle(&self.balance, req).await
+        harness::contract::call(req, |req| balance::handle(&self.balance, req)).await
     }
 
     pub async fn webhook(&self, req: Request) -> Response<Body> {
-        webhook::handle(&self.webhook, req).await
+        harness::contract::call(req, |req| webhook::handle(&self.webhook, req)).await
     }
 
     /// One scheduled run of the reconciler, as if started `ahead` seconds from now (the grace
