@@ -16,7 +16,10 @@ lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transfor
 package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
 	@scripts/package.sh
 
-.PHONY: e2e invoke-events reconcile
+.PHONY: e2e invoke-events reconcile web
+
+web: ## the seller kit's checks alone (web/: npm ci, generated files, tsc, eslint, Vitest, browser test)
+	@scripts/web.sh all
 
 e2e: ## the end-to-end commerce test alone (starts its own local stack, or E2E_API_URL/E2E_STRIPE_URL)
 	@scripts/e2e.sh

@@ -42,6 +42,12 @@ run cargo fmt --all --check
 # The API contract is a valid OpenAPI 3.1 document (its drift check runs in the Rust suites).
 run "$VENV/bin/openapi-spec-validator" docs/openapi.yaml
 run scripts/lint-template.sh
+# The seller kit (web/, see scripts/web.sh): npm ci, generated files, types, lint, Vitest.
+run scripts/web.sh deps
+run scripts/web.sh generated
+run scripts/web.sh typecheck
+run scripts/web.sh lint
+run scripts/web.sh unit
 run cargo clippy --workspace --all-targets -- -D warnings
 # Builds the four functions once (the e2e test's stack then starts in seconds) and invokes each
 # tests/events file through cargo-lambda's local runtime.

@@ -1,0 +1,5 @@
+export * from "./services/marketplaceService";
+export { SellerBalanceCard, type SellerBalanceCardProps } from "./components/SellerBalanceCard";
+export { SellerOnboardingButton, type SellerOnboardingButtonProps } from "./components/SellerOnboardingButton";
+export { SellerDashboardView, type SellerDashboardViewProps } from "./components/SellerDashboardView";
+export { strings, formatMoney, formatTime, type Locale, type Strings } from "./i18n/strings";
