@@ -43,6 +43,34 @@ describe("marketplaceService", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("concurrent calls share one refresh", async () => {
+    server.use(balanceHandlers.tokenExpiredOnce);
+    let token = "old";
+    let refreshes = 0;
+    const svc = createMarketplaceService({
+      baseUrl: MOCK_API,
+      getToken: () => token,
+      refreshToken: async () => {
+        refreshes += 1;
+        token = "refreshed";
+        return token;
+      },
+    });
+    const results = await Promise.all([svc.getSellerBalance(), svc.getSellerBalance(), svc.getSellerBalance()]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(refreshes).toBe(1);
+    // A later call whose token was replaced meanwhile does not refresh again.
+    token = "old";
+    const late = createMarketplaceService({ baseUrl: MOCK_API, getToken: () => token, refreshToken: async () => ((refreshes += 1), "refreshed") });
+    server.use(http.get(BALANCE_URL, ({ request }) => {
+      const auth = request.headers.get("authorization");
+      if (auth === "Bearer old") token = "refreshed"; // someone else refreshed while this call was out
+      return auth === "Bearer refreshed" ? reply("getSellerBalance", "200", "complete") : reply("getSellerBalance", "401", "token_expired");
+    }));
+    expect((await late.getSellerBalance()).ok).toBe(true);
+    expect(refreshes).toBe(1);
+  });
+
   it("retries only once: a second token_expired is returned as the error", async () => {
     let calls = 0;
     server.use(http.get(BALANCE_URL, () => (calls++, reply("getSellerBalance", "401", "token_expired"))));

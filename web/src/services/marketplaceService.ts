@@ -7,7 +7,8 @@
 // - `gateway`: API Gateway's own `{"message"}` answer (no code, no Retry-After);
 // - `network`: no answer at all.
 // A `token_expired` answer calls the injected `refreshToken` hook and retries once with the new
-// token. `retryAfterSeconds` is the server's Retry-After (429/503 problems), else null.
+// token; concurrent calls share one refresh, and a call whose token was already replaced retries
+// with the current one without refreshing again. `retryAfterSeconds` is the server's Retry-After (429/503 problems), else null.
 import createClient from "openapi-fetch";
 import type { components, paths } from "../api/schema.gen";
 
@@ -67,6 +68,11 @@ export function createMarketplaceService(options: MarketplaceServiceOptions): Ma
     fetch: (request: Request) => (options.fetch ?? globalThis.fetch)(request),
   });
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  let refreshing: Promise<string | null> | null = null;
+  const refresh = (refreshToken: () => Promise<string | null>) =>
+    (refreshing ??= refreshToken().finally(() => {
+      refreshing = null;
+    }));
 
   async function authorized<Code extends string>(call: (headers: Record<string, string>) => Promise<Raw>): Promise<Result<unknown, Code>> {
     let token = await options.getToken();
@@ -81,7 +87,8 @@ export function createMarketplaceService(options: MarketplaceServiceOptions): Ma
       if (raw.response.ok) return { ok: true, data: raw.data };
       const error = toError<Code>(raw);
       if (error.kind === "problem" && error.code === "token_expired" && attempt === 0 && options.refreshToken) {
-        token = await options.refreshToken();
+        const current = await options.getToken();
+        token = current && current !== token ? current : await refresh(options.refreshToken);
         if (token) continue;
       }
       return { ok: false, error };
