@@ -11,6 +11,8 @@
 # - The four functions under `cargo lambda watch` on 127.0.0.1:$API_PORT (9000), at API Gateway's
 #   paths (Cargo.toml's [workspace.metadata.lambda.watch.router]), rebuilt when the code changes
 #   (DEV_NO_RELOAD=1: not rebuilt; what tests use).
+# - The seller kit's demo page (web/) at FRONTEND_URL, default http://localhost:5173/sell
+#   (DEV_WEB=0: not served; what the E2E test uses).
 #
 # Settings come from the environment, then `.env` (DEV_ENV_FILE names another file) for anything
 # not set; whatever is still unset, or a placeholder of .env.example, gets a local dev value.
@@ -213,6 +215,26 @@ start_functions() {
     SUMMARY+=("  GET  /api/v1/sell/balance            POST /api/v1/webhooks/stripe[/connect]")
 }
 
+# The seller kit's demo page (web/demo, served by vite) at FRONTEND_URL when that is a local
+# http URL (default http://localhost:5173/sell), unless DEV_WEB=0; its "sign in" mints seller
+# tokens with mint-token and $LOGS/dev.env. Installs web/node_modules first when needed.
+start_web() {
+    if [[ "${DEV_WEB:-1}" == 0 ]]; then return 0; fi
+    if [[ ! "$FRONTEND_URL" =~ ^http://(localhost|127\.0\.0\.1):([0-9]+)/ ]]; then
+        SUMMARY+=("Seller page     not served: FRONTEND_URL ($FRONTEND_URL) is not http://localhost:PORT/...")
+        return 0
+    fi
+    local port=${BASH_REMATCH[2]} logfile="$LOGS/web.log"
+    port_open "$port" && die "port $port (FRONTEND_URL) is already in use (set FRONTEND_URL, or DEV_WEB=0)"
+    "$ROOT/scripts/web.sh" deps
+    WEB_PORT=$port VEZA_API_URL=$PUBLIC_API_URL VEZA_DEV_ENV="$LOGS/dev.env" \
+        start_bg "seller page on :$port" "$logfile" \
+        node "$ROOT/web/node_modules/vite/bin/vite.js" --config "$ROOT/web/vite.config.ts"
+    wait_port "seller page" "${STARTED_PIDS[-1]}" "$port" 60 ||
+        { tail -n 20 "$logfile" >&2; die "the seller page did not start (see $(rel "$logfile"))"; }
+    SUMMARY+=("Seller page     $FRONTEND_URL   (web/demo: sign in as a local seller; log: $(rel "$logfile"))")
+}
+
 # The settings the functions run with, for the tools (mode 600: it holds the dev secrets).
 write_env_file() {
     local file="$LOGS/dev.env" var
@@ -306,6 +328,7 @@ main() {
     trap 'exit 130' INT TERM
 
     start_stack
+    start_web
 
     printf '\nLocal stack is up:\n' >&2
     printf '  %s\n' "${SUMMARY[@]}" >&2

@@ -58,6 +58,9 @@ else
     log "cargo-nextest not installed: falling back to cargo test"
     run cargo test --workspace --no-fail-fast
 fi
+# The seller's flow in Debian's chromium against the `make dev` stack (its functions are built by
+# now); screenshots in web/test-results/browser/.
+run scripts/web.sh browser
 
 if ((${#FAILED[@]})); then
     printf 'make test: failed steps:\n' >&2

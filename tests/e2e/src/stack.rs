@@ -128,6 +128,8 @@ impl DevProcess {
             .env("DEV_ENV_FILE", "/dev/null")
             .env("STRIPE_MODE", "local")
             .env("DEV_NO_RELOAD", "1")
+            // The seller page (web/) is the browser test's, not this test's.
+            .env("DEV_WEB", "0")
             .env("DEV_LOG_DIR", &log_dir)
             .env("API_PORT", api_port.to_string())
             .env("STRIPE_LOCAL_PORT", stripe_port.to_string())
