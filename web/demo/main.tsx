@@ -37,7 +37,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (sub: string) => void }) {
         }}
       >
         <p>
-          <label htmlFor="sub">Seller id</label> <input id="sub" value={sub} onChange={(e) => setSub(e.target.value)} pattern="[A-Za-z0-9_-]{1,64}" required />
+          <label htmlFor="sub">Seller id</label> <input id="sub" value={sub} onChange={(e) => setSub(e.target.value)} pattern="[A-Za-z0-9_\-]{1,64}" required />
         </p>
         <p>
           <input id="expired" type="checkbox" checked={expired} onChange={(e) => setExpired(e.target.checked)} />{" "}
