@@ -159,64 +159,30 @@ fn an_undocumented_status_method_or_path_is_drift() {
     assert_eq!(verify(&answer("OPTIONS", ONBOARD, 204, "", b"")), Ok(()));
 }
 
+/// `verify` of a problem+json answer with `body` to `method path` at `status`.
+fn verify_problem(method: &str, path: &str, status: u16, body: &[u8]) -> Result<(), String> {
+    verify(&answer(
+        method,
+        path,
+        status,
+        "application/problem+json",
+        body,
+    ))
+}
+
 #[test]
 fn a_code_of_another_status_or_operation_is_drift() {
     let ok = problem(401, "token_expired");
-    assert_eq!(
-        verify(&answer(
-            "GET",
-            BALANCE,
-            401,
-            "application/problem+json",
-            &ok
-        )),
-        Ok(())
-    );
+    assert_eq!(verify_problem("GET", BALANCE, 401, &ok), Ok(()));
     // token_expired is a 401, not a 403; seller_id_unsupported is onboard's, not balance's.
     let wrong = problem(403, "token_expired");
-    assert!(
-        verify(&answer(
-            "GET",
-            BALANCE,
-            403,
-            "application/problem+json",
-            &wrong
-        ))
-        .is_err()
-    );
+    assert!(verify_problem("GET", BALANCE, 403, &wrong).is_err());
     let other = problem(403, "seller_id_unsupported");
-    assert!(
-        verify(&answer(
-            "GET",
-            BALANCE,
-            403,
-            "application/problem+json",
-            &other
-        ))
-        .is_err()
-    );
-    assert_eq!(
-        verify(&answer(
-            "POST",
-            ONBOARD,
-            403,
-            "application/problem+json",
-            &other
-        )),
-        Ok(())
-    );
+    assert!(verify_problem("GET", BALANCE, 403, &other).is_err());
+    assert_eq!(verify_problem("POST", ONBOARD, 403, &other), Ok(()));
     // The status in the document must be the HTTP status.
     let mismatch = problem(400, "token_expired");
-    assert!(
-        verify(&answer(
-            "GET",
-            BALANCE,
-            401,
-            "application/problem+json",
-            &mismatch
-        ))
-        .is_err()
-    );
+    assert!(verify_problem("GET", BALANCE, 401, &mismatch).is_err());
 }
 
 #[test]
