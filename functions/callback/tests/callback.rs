@@ -35,8 +35,8 @@ async fn world() -> World {
         &tables.webhook_events,
     ));
     let accounts = Arc::new(DynamoSellerAccounts::new(client, &tables.seller_accounts));
-    let (onboard_interceptors, _) = support::interceptors(onboard::FUNCTION, true);
-    let (interceptors, metrics) = support::interceptors(callback::FUNCTION, false);
+    let (onboard_interceptors, _) = support::interceptors(onboard::FUNCTION, true).await;
+    let (interceptors, metrics) = support::interceptors(callback::FUNCTION, false).await;
     let connect = Arc::new(stripe.adapter());
     World {
         onboard: onboard::Deps {

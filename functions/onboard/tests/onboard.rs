@@ -26,7 +26,7 @@ async fn world() -> World {
     let stripe = Stripe::start().await;
     let (client, tables) = support::tables().await;
     let accounts = Arc::new(DynamoSellerAccounts::new(client, &tables.seller_accounts));
-    let (interceptors, metrics) = support::interceptors(onboard::FUNCTION, true);
+    let (interceptors, metrics) = support::interceptors(onboard::FUNCTION, true).await;
     let deps = onboard::Deps {
         accounts: accounts.clone(),
         connect: Arc::new(stripe.adapter()),

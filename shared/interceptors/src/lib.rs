@@ -50,7 +50,7 @@ impl Interceptors {
                 return Ok(self.cors.preflight(&headers));
             }
             request::check_body_size(&req, self.max_body_bytes)?;
-            let principal = auth::principal_for(route.auth, self.auth.as_ref(), &headers)?;
+            let principal = auth::principal_for(route.auth, self.auth.as_ref(), &headers).await?;
             handler(Ctx::new(&request_id, principal, self.metrics.clone()), req).await
         };
         let mut response = guarded

@@ -122,10 +122,10 @@ impl Interceptors {
 
     /// Reads `HttpSettings` (and `JwtSettings` when `with_auth`) from the environment, with
     /// metrics on stdout. Call once at cold start; a [`ConfigError`] names the bad variable.
-    pub fn from_env(function: &str, with_auth: bool) -> Result<Self, ConfigError> {
+    pub async fn from_env(function: &str, with_auth: bool) -> Result<Self, ConfigError> {
         let http = HttpSettings::from_env()?;
         let auth = if with_auth {
-            Some(Authenticator::new(&JwtSettings::from_env()?)?)
+            Some(Authenticator::new(&JwtSettings::from_env()?).await?)
         } else {
             None
         };

@@ -22,7 +22,7 @@ fn lookup(pairs: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<Str
     }
 }
 
-fn interceptors(with_auth: bool) -> (Interceptors, Arc<MemorySink>) {
+async fn interceptors(with_auth: bool) -> (Interceptors, Arc<MemorySink>) {
     let http = settings::HttpSettings::from_lookup(lookup(&[
         ("FRONTEND_URL", "https://app.example.com/sell"),
         ("MAX_BODY_BYTES", "64"),
@@ -34,7 +34,10 @@ fn interceptors(with_auth: bool) -> (Interceptors, Arc<MemorySink>) {
     ]))
     .unwrap();
     let sink = MemorySink::new();
-    let auth = with_auth.then(|| Authenticator::new(&jwt).unwrap());
+    let auth = match with_auth {
+        true => Some(Authenticator::new(&jwt).await.unwrap()),
+        false => None,
+    };
     (
         Interceptors::new(Metrics::new("balance", sink.clone()), &http, auth),
         sink,
@@ -85,7 +88,7 @@ fn assert_security_headers(resp: &Response<Body>) {
 
 #[tokio::test]
 async fn seller_request_end_to_end() {
-    let (ic, sink) = interceptors(true);
+    let (ic, sink) = interceptors(true).await;
     let auth = format!("Bearer {}", token(json!(["seller"])));
     let req = request(
         "GET",
@@ -115,7 +118,7 @@ async fn seller_request_end_to_end() {
 
 #[tokio::test]
 async fn rejections_never_reach_the_handler() {
-    let (ic, sink) = interceptors(true);
+    let (ic, sink) = interceptors(true).await;
     let not_seller = format!("Bearer {}", token(json!(["buyer"])));
     type Case<'a> = (Vec<(&'a str, &'a str)>, Body, u16, &'a str);
     let cases: Vec<Case> = vec![
@@ -159,7 +162,7 @@ async fn rejections_never_reach_the_handler() {
 
 #[tokio::test]
 async fn preflight_is_answered_without_auth_or_handler() {
-    let (ic, sink) = interceptors(true);
+    let (ic, sink) = interceptors(true).await;
     let req = request(
         "OPTIONS",
         &[("origin", ORIGIN), ("access-control-request-method", "GET")],
@@ -203,7 +206,7 @@ async fn preflight_is_answered_without_auth_or_handler() {
 async fn errors_render_generic_and_log_the_cause_with_request_id() {
     let logs = LogCapture::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
-    let (ic, sink) = interceptors(true);
+    let (ic, sink) = interceptors(true).await;
     let auth = format!("Bearer {}", token(json!("seller")));
     let req = request(
         "GET",
@@ -258,7 +261,7 @@ async fn errors_render_generic_and_log_the_cause_with_request_id() {
 
 #[tokio::test]
 async fn public_routes_business_metrics_and_gateway_ids() {
-    let (ic, sink) = interceptors(false);
+    let (ic, sink) = interceptors(false).await;
     let mut req = request(
         "POST",
         &[("content-type", "application/json")],

@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use crate::env::Env;
 use crate::{ConfigError, Secret};
 
@@ -19,6 +21,20 @@ pub enum JwtKey {
     HmacSecret(Secret),
     /// `JWT_PUBLIC_KEY` as PEM text (RS256/ES256), literal `\n` escapes already expanded.
     PublicKeyPem(String),
+    /// `JWT_JWKS_URL` (RS256/ES256): the identity provider's rotating key set, keys chosen by `kid`.
+    Jwks(JwksSettings),
+}
+
+/// Where and how often the identity provider's key set is fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwksSettings {
+    /// `JWT_JWKS_URL`: `https://`, or `http://` on loopback only (a local identity provider).
+    pub url: String,
+    /// `JWT_JWKS_REFRESH_SECONDS` (default 60, 1..=3600): the least time between two fetches,
+    /// so tokens naming unknown keys cannot make every request hit the identity provider.
+    pub min_refresh: Duration,
+    /// Bound on one fetch (connect + answer): a slow provider must not hold a cold start.
+    pub timeout: Duration,
 }
 
 /// Settings for verifying the web app's bearer tokens.
@@ -28,9 +44,11 @@ pub struct JwtSettings {
     pub algorithm: JwtAlgorithm,
     /// `JWT_SECRET` or `JWT_PUBLIC_KEY`, whichever the algorithm needs.
     pub key: JwtKey,
-    /// `JWT_ISSUER`: when set, the `iss` claim must be present and equal.
+    /// `JWT_ISSUER`: when set, the `iss` claim must be present and equal. Required for
+    /// RS256/ES256: a public key (or a provider's JWKS) also verifies other tenants' tokens.
     pub issuer: Option<String>,
-    /// `JWT_AUDIENCE`: when set, the `aud` claim must be present and contain it.
+    /// `JWT_AUDIENCE`: when set, the `aud` claim must be present and contain it. Required for
+    /// RS256/ES256 (the same provider signs tokens for other applications).
     pub audience: Option<String>,
     /// `JWT_ROLE_CLAIM` (default `roles`): a string or an array of strings.
     pub role_claim: String,
@@ -61,10 +79,20 @@ impl JwtSettings {
                 ));
             }
         };
+        let jwks_refresh = env.number("JWT_JWKS_REFRESH_SECONDS", Some(60), 1..=3600)?;
         let key = match algorithm {
             JwtAlgorithm::Hs256 => JwtKey::HmacSecret(env.strong_secret("JWT_SECRET", 32)?),
-            JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => JwtKey::PublicKeyPem(public_key(&env)?),
+            JwtAlgorithm::Rs256 | JwtAlgorithm::Es256 => asymmetric_key(&env, jwks_refresh)?,
         };
+        let (issuer, audience) = (env.optional("JWT_ISSUER"), env.optional("JWT_AUDIENCE"));
+        if algorithm != JwtAlgorithm::Hs256 {
+            issuer
+                .as_ref()
+                .ok_or(ConfigError::Missing { var: "JWT_ISSUER" })?;
+            audience.as_ref().ok_or(ConfigError::Missing {
+                var: "JWT_AUDIENCE",
+            })?;
+        }
         let role_claim = env
             .optional("JWT_ROLE_CLAIM")
             .unwrap_or_else(|| "roles".into());
@@ -74,13 +102,46 @@ impl JwtSettings {
         Ok(Self {
             algorithm,
             key,
-            issuer: env.optional("JWT_ISSUER"),
-            audience: env.optional("JWT_AUDIENCE"),
+            issuer,
+            audience,
             role_claim,
             seller_role,
             leeway_seconds: env.number("JWT_LEEWAY_SECONDS", Some(30), 0..=300)?,
         })
     }
+}
+
+/// `JWT_JWKS_URL` when set (and then not `JWT_PUBLIC_KEY` too: which one verifies would be a
+/// guess), else `JWT_PUBLIC_KEY`.
+fn asymmetric_key(env: &Env<'_>, refresh_seconds: u64) -> Result<JwtKey, ConfigError> {
+    const VAR: &str = "JWT_JWKS_URL";
+    let Some(url) = env.optional(VAR) else {
+        return Ok(JwtKey::PublicKeyPem(public_key(env)?));
+    };
+    if env.optional("JWT_PUBLIC_KEY").is_some() {
+        return Err(ConfigError::invalid(
+            VAR,
+            "set either JWT_JWKS_URL or JWT_PUBLIC_KEY, not both",
+        ));
+    }
+    let loopback = [
+        "http://127.0.0.1:",
+        "http://127.0.0.1/",
+        "http://localhost:",
+        "http://localhost/",
+        "http://[::1]:",
+    ];
+    if !url.starts_with("https://") && !loopback.iter().any(|p| url.starts_with(p)) {
+        return Err(ConfigError::invalid(
+            VAR,
+            "must be an https:// URL (http:// only on loopback)",
+        ));
+    }
+    Ok(JwtKey::Jwks(JwksSettings {
+        url,
+        min_refresh: Duration::from_secs(refresh_seconds),
+        timeout: Duration::from_secs(2),
+    }))
 }
 
 /// PEM public key; single-line env values may carry literal `\n` escapes.
@@ -208,6 +269,71 @@ mod tests {
             assert_eq!(
                 invalid_var(&with(&rs, "JWT_PUBLIC_KEY", Some(pem))),
                 "JWT_PUBLIC_KEY"
+            );
+        }
+    }
+
+    #[test]
+    fn asymmetric_algorithms_require_issuer_and_audience() {
+        let base = [
+            ("JWT_ALGORITHM", "RS256"),
+            ("JWT_PUBLIC_KEY", PEM),
+            ("JWT_ISSUER", "https://auth.example.com"),
+            ("JWT_AUDIENCE", "veza"),
+        ];
+        assert!(load(&base).is_ok());
+        for var in ["JWT_ISSUER", "JWT_AUDIENCE"] {
+            assert_eq!(
+                load(&with(&base, var, None)).unwrap_err(),
+                ConfigError::Missing { var }
+            );
+        }
+    }
+
+    #[test]
+    fn jwks_url_replaces_the_public_key() {
+        let base = [
+            ("JWT_ALGORITHM", "ES256"),
+            (
+                "JWT_JWKS_URL",
+                "https://tenant.example.com/.well-known/jwks.json",
+            ),
+            ("JWT_ISSUER", "https://tenant.example.com/"),
+            ("JWT_AUDIENCE", "veza"),
+        ];
+        let s = load(&base).unwrap();
+        let JwtKey::Jwks(jwks) = &s.key else {
+            panic!("expected a JWKS")
+        };
+        assert_eq!(jwks.url, "https://tenant.example.com/.well-known/jwks.json");
+        assert_eq!(jwks.min_refresh, Duration::from_secs(60));
+        let s = load(&with(&base, "JWT_JWKS_REFRESH_SECONDS", Some("5"))).unwrap();
+        assert!(matches!(&s.key, JwtKey::Jwks(j) if j.min_refresh == Duration::from_secs(5)));
+        for local in ["http://127.0.0.1:8080/jwks", "http://localhost:3000/jwks"] {
+            assert!(
+                load(&with(&base, "JWT_JWKS_URL", Some(local))).is_ok(),
+                "{local}"
+            );
+        }
+        for bad in [
+            "http://tenant.example.com/jwks",
+            "ftp://x",
+            "http://127.0.0.1.evil.com/",
+        ] {
+            assert_eq!(
+                invalid_var(&with(&base, "JWT_JWKS_URL", Some(bad))),
+                "JWT_JWKS_URL",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            invalid_var(&with(&base, "JWT_PUBLIC_KEY", Some(PEM))),
+            "JWT_JWKS_URL"
+        );
+        for refresh in ["0", "3601", "x"] {
+            assert_eq!(
+                invalid_var(&with(&base, "JWT_JWKS_REFRESH_SECONDS", Some(refresh))),
+                "JWT_JWKS_REFRESH_SECONDS"
             );
         }
     }

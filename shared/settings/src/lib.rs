@@ -18,13 +18,13 @@ pub use app::{
     AppSettings, BalanceSettings, HttpSettings, OnboardingSettings, PayoutSettings,
     ReconcileSettings,
 };
-pub use jwt::{JwtAlgorithm, JwtKey, JwtSettings};
+pub use jwt::{JwksSettings, JwtAlgorithm, JwtKey, JwtSettings};
 pub use secret::Secret;
 pub use stripe::{StripeSettings, WebhookSecrets};
 pub use tables::TableNames;
 
 /// Every variable any section reads (each is documented in `.env.example`).
-pub const VARIABLES: [&str; 26] = [
+pub const VARIABLES: [&str; 28] = [
     "STRIPE_CONNECT_SECRET",
     "STRIPE_CONNECT_CLIENT_ID",
     "STRIPE_WEBHOOK_SECRET",
@@ -35,6 +35,8 @@ pub const VARIABLES: [&str; 26] = [
     "JWT_ALGORITHM",
     "JWT_SECRET",
     "JWT_PUBLIC_KEY",
+    "JWT_JWKS_URL",
+    "JWT_JWKS_REFRESH_SECONDS",
     "JWT_ISSUER",
     "JWT_AUDIENCE",
     "JWT_ROLE_CLAIM",

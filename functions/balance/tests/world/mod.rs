@@ -46,7 +46,7 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
         &tables.seller_accounts,
     ));
     let cache = Arc::new(DynamoBalanceCache::new(client, &tables.balance_cache));
-    let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true);
+    let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true).await;
     let deps = balance::Deps {
         accounts: accounts.clone(),
         cache: cache.clone(),

@@ -37,12 +37,17 @@ pub fn onboarding() -> onboarding::Onboarding {
 }
 
 /// The facade as main.rs builds it, with metrics captured in memory.
-pub fn interceptors(function: &str, with_auth: bool) -> (Interceptors, Arc<MemorySink>) {
+pub async fn interceptors(function: &str, with_auth: bool) -> (Interceptors, Arc<MemorySink>) {
     let sink = MemorySink::new();
     let http = HttpSettings::from_lookup(env).expect("http settings");
-    let auth = with_auth.then(|| {
-        Authenticator::new(&JwtSettings::from_lookup(env).expect("jwt settings")).expect("auth")
-    });
+    let auth = match with_auth {
+        true => Some(
+            Authenticator::new(&JwtSettings::from_lookup(env).expect("jwt settings"))
+                .await
+                .expect("auth"),
+        ),
+        false => None,
+    };
     (
         Interceptors::new(Metrics::new(function, sink.clone()), &http, auth),
         sink,

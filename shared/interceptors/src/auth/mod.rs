@@ -1,7 +1,10 @@
 //! Bearer-token authentication: verifies the web app's JWT itself (algorithm pinned from
-//! [`JwtSettings`]) and maps every failure to a distinct 401 code, or 403 `not_a_seller`.
+//! [`JwtSettings`]; one static key, or the identity provider's JWKS chosen by `kid`) and maps
+//! every failure to a distinct 401 code, 403 `not_a_seller`, or 503 when the provider's keys
+//! cannot be fetched.
 
 mod claims;
+mod jwks;
 #[cfg(test)]
 mod tests;
 
@@ -11,6 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::HeaderMap;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use jwks::{JwksKeys, KeyError};
 use settings::{ConfigError, JwtAlgorithm, JwtKey, JwtSettings};
 
 /// The realm in every challenge.
@@ -29,14 +33,14 @@ pub enum Auth {
 
 /// The principal `auth` requires: none for [`Auth::Public`], a verified seller for
 /// [`Auth::Seller`] (500 when no authenticator is configured: a wiring bug must not open a route).
-pub fn principal_for(
+pub async fn principal_for(
     auth: Auth,
     authenticator: Option<&Authenticator>,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, ApiError> {
     match (auth, authenticator) {
         (Auth::Public, _) => Ok(None),
-        (Auth::Seller, Some(a)) => a.authenticate_seller(headers).map(Some),
+        (Auth::Seller, Some(a)) => a.authenticate_seller(headers).await.map(Some),
         (Auth::Seller, None) => Err(ApiError::internal("seller route without an Authenticator")),
     }
 }
@@ -61,9 +65,17 @@ impl Principal {
     }
 }
 
+/// Where the verification key comes from.
+enum Keys {
+    /// `JWT_SECRET` or `JWT_PUBLIC_KEY`: one key, any (or no) `kid`.
+    Static(DecodingKey),
+    /// `JWT_JWKS_URL`: the key the token's `kid` names.
+    Jwks(Box<JwksKeys>),
+}
+
 /// Verifies bearer tokens; built once at cold start from [`JwtSettings`].
 pub struct Authenticator {
-    key: DecodingKey,
+    keys: Keys,
     algorithm: Algorithm,
     validation: Validation,
     role_claim: String,
@@ -80,8 +92,10 @@ impl std::fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    /// Builds the verifier; a public key that does not parse is a [`ConfigError`] on `JWT_PUBLIC_KEY`.
-    pub fn new(settings: &JwtSettings) -> Result<Self, ConfigError> {
+    /// Builds the verifier (with a JWKS: fetches it once, bounded by its timeout; an unreachable
+    /// provider is logged and retried on the next token, never trusted). A public key that does
+    /// not parse is a [`ConfigError`] on `JWT_PUBLIC_KEY`.
+    pub async fn new(settings: &JwtSettings) -> Result<Self, ConfigError> {
         // Pin aws-lc-rs explicitly: if feature unification ever enables a second jsonwebtoken
         // backend, automatic selection would panic at the first verification. Err = already set.
         let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
@@ -91,19 +105,28 @@ impl Authenticator {
                 format!("not a valid {what} public key PEM"),
             )
         };
-        let (algorithm, key) = match (settings.algorithm, &settings.key) {
-            (JwtAlgorithm::Hs256, JwtKey::HmacSecret(secret)) => (
-                Algorithm::HS256,
-                DecodingKey::from_secret(secret.expose().as_bytes()),
-            ),
-            (JwtAlgorithm::Rs256, JwtKey::PublicKeyPem(pem)) => (
-                Algorithm::RS256,
-                DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| bad_key("RSA"))?,
-            ),
-            (JwtAlgorithm::Es256, JwtKey::PublicKeyPem(pem)) => (
-                Algorithm::ES256,
+        let algorithm = match settings.algorithm {
+            JwtAlgorithm::Hs256 => Algorithm::HS256,
+            JwtAlgorithm::Rs256 => Algorithm::RS256,
+            JwtAlgorithm::Es256 => Algorithm::ES256,
+        };
+        let keys = match (settings.algorithm, &settings.key) {
+            (JwtAlgorithm::Hs256, JwtKey::HmacSecret(secret)) => {
+                Keys::Static(DecodingKey::from_secret(secret.expose().as_bytes()))
+            }
+            (JwtAlgorithm::Rs256, JwtKey::PublicKeyPem(pem)) => {
+                Keys::Static(DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|_| bad_key("RSA"))?)
+            }
+            (JwtAlgorithm::Es256, JwtKey::PublicKeyPem(pem)) => Keys::Static(
                 DecodingKey::from_ec_pem(pem.as_bytes()).map_err(|_| bad_key("EC P-256"))?,
             ),
+            (JwtAlgorithm::Rs256 | JwtAlgorithm::Es256, JwtKey::Jwks(jwks)) => {
+                Keys::Jwks(Box::new(
+                    JwksKeys::connect(jwks, algorithm)
+                        .await
+                        .map_err(|reason| ConfigError::invalid("JWT_JWKS_URL", reason))?,
+                ))
+            }
             _ => {
                 return Err(ConfigError::invalid(
                     "JWT_ALGORITHM",
@@ -129,7 +152,7 @@ impl Authenticator {
         }
         validation.set_required_spec_claims(&required);
         Ok(Self {
-            key,
+            keys,
             algorithm,
             validation,
             role_claim: settings.role_claim.clone(),
@@ -139,12 +162,26 @@ impl Authenticator {
 
     /// Verifies `Authorization: Bearer <jwt>`: 401 `token_missing` / `token_malformed` /
     /// `token_expired` / `token_invalid` with a `WWW-Authenticate` challenge.
-    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
         let token = bearer_token(headers)?;
-        self.check_header_alg(token)?;
+        let kid = self.check_header(token)?;
+        let jwks_key;
+        let key = match (&self.keys, kid) {
+            (Keys::Static(key), _) => key,
+            (Keys::Jwks(_), None) => {
+                return Err(invalid(
+                    "token_invalid",
+                    "The access token does not name its signing key (kid).",
+                ));
+            }
+            (Keys::Jwks(jwks), Some(kid)) => {
+                jwks_key = jwks.key(&kid).await.map_err(key_error)?;
+                &jwks_key
+            }
+        };
         let data = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
             token,
-            &self.key,
+            key,
             &self.validation,
         )
         .map_err(|e| map_jwt_error(e.kind()))?;
@@ -153,8 +190,8 @@ impl Authenticator {
     }
 
     /// [`Authenticator::authenticate`], then 403 `not_a_seller` unless the caller has the seller role.
-    pub fn authenticate_seller(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
-        let principal = self.authenticate(headers)?;
+    pub async fn authenticate_seller(&self, headers: &HeaderMap) -> Result<Principal, ApiError> {
+        let principal = self.authenticate(headers).await?;
         if !principal.has_role(&self.seller_role) {
             return Err(ApiError::forbidden(
                 "not_a_seller",
@@ -167,8 +204,9 @@ impl Authenticator {
         Ok(principal)
     }
 
-    /// Refuses any `alg` other than the pinned one (including `none`) before touching the signature.
-    fn check_header_alg(&self, token: &str) -> Result<(), ApiError> {
+    /// Refuses any `alg` other than the pinned one (including `none`) before touching the
+    /// signature; returns the header's `kid`, if a string.
+    fn check_header(&self, token: &str) -> Result<Option<String>, ApiError> {
         let malformed = || {
             invalid(
                 "token_malformed",
@@ -193,9 +231,34 @@ impl Authenticator {
                 "The access token is signed with an unexpected algorithm.",
             ));
         }
-        Ok(())
+        Ok(header
+            .get("kid")
+            .and_then(|k| k.as_str())
+            .map(str::to_owned))
     }
 }
+
+/// An unknown key is the token's fault (401); an unreachable key set is the provider's (503, so
+/// the web app retries instead of signing the seller out).
+fn key_error(error: KeyError) -> ApiError {
+    match error {
+        KeyError::Unknown => invalid(
+            "token_invalid",
+            "The access token is signed with an unknown key.",
+        ),
+        KeyError::Unavailable => ApiError::new(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "upstream_unavailable",
+            crate::error::Category::Upstream,
+            "The identity provider's signing keys are unavailable; retry later.",
+        )
+        .with_retryable(true)
+        .with_retry_after(JWKS_RETRY_AFTER_SECS),
+    }
+}
+
+/// `Retry-After` when the provider's keys are unavailable.
+const JWKS_RETRY_AFTER_SECS: u32 = 5;
 
 /// Extracts the token from exactly one `Authorization: Bearer <token>` header.
 fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {

@@ -136,9 +136,12 @@ impl Stack {
             setting("onboarding", onboarding::Onboarding::new(&s))
         };
         let adapter = || setting("stripe", StripeAdapter::from_settings(&stripe));
-        let facade = |function: &'static str, with_auth: bool| {
+        let facade = async |function: &'static str, with_auth: bool| {
             let sink = MemorySink::new();
-            let auth = with_auth.then(|| setting("jwt", Authenticator::new(&jwt)));
+            let auth = match with_auth {
+                true => Some(setting("jwt", Authenticator::new(&jwt).await)),
+                false => None,
+            };
             let metrics = Metrics::new(function, sink.clone());
             (Interceptors::new(metrics, &http, auth), (function, sink))
         };
@@ -159,10 +162,10 @@ impl Stack {
                 u32::from(payout.platform_fee_bps),
             )
         };
-        let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true);
-        let (callback_facade, callback_sink) = facade(callback::FUNCTION, false);
-        let (balance_facade, balance_sink) = facade(balance::FUNCTION, true);
-        let (webhook_facade, webhook_sink) = facade(webhook::FUNCTION, false);
+        let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true).await;
+        let (callback_facade, callback_sink) = facade(callback::FUNCTION, false).await;
+        let (balance_facade, balance_sink) = facade(balance::FUNCTION, true).await;
+        let (webhook_facade, webhook_sink) = facade(webhook::FUNCTION, false).await;
         let stripe_attempts = adapter().retry_policy().attempts.max(1);
         let balances = adapter();
         // The reconciler has no facade: its main.rs writes the cold start on its Metrics.

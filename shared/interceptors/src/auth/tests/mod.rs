@@ -1,3 +1,4 @@
+mod jwks;
 mod public_keys;
 
 use super::*;
@@ -23,11 +24,12 @@ fn settings(pairs: &[(&str, &str)]) -> JwtSettings {
         .unwrap()
 }
 
-fn hs256() -> Authenticator {
+async fn hs256() -> Authenticator {
     Authenticator::new(&settings(&[
         ("JWT_ALGORITHM", "HS256"),
         ("JWT_SECRET", SECRET),
     ]))
+    .await
     .unwrap()
 }
 
@@ -88,10 +90,12 @@ const BAD_SIGNATURE: Option<&str> = Some("The access token signature is not vali
 const WRONG_ALG: Option<&str> = Some("The access token is signed with an unexpected algorithm.");
 const MISSING_CLAIM: Option<&str> = Some("The access token lacks a required claim.");
 
-#[test]
-fn valid_hs256_seller_token() {
+#[tokio::test]
+async fn valid_hs256_seller_token() {
     let p = hs256()
+        .await
         .authenticate_seller(&bearer(&hs(&claims())))
+        .await
         .unwrap();
     assert_eq!(
         p,
@@ -109,21 +113,28 @@ fn valid_hs256_seller_token() {
         http::header::AUTHORIZATION,
         HeaderValue::from_str(&format!("bearer  {token} ")).unwrap(),
     );
-    assert!(hs256().authenticate_seller(&h).unwrap().has_role("buyer"));
+    assert!(
+        hs256()
+            .await
+            .authenticate_seller(&h)
+            .await
+            .unwrap()
+            .has_role("buyer")
+    );
 }
 
-#[test]
-fn missing_header_gets_bare_challenge() {
+#[tokio::test]
+async fn missing_header_gets_bare_challenge() {
     assert_401(
-        hs256().authenticate(&HeaderMap::new()),
+        hs256().await.authenticate(&HeaderMap::new()).await,
         "token_missing",
         None,
     );
 }
 
-#[test]
-fn malformed_headers_and_tokens() {
-    let a = hs256();
+#[tokio::test]
+async fn malformed_headers_and_tokens() {
+    let a = hs256().await;
     let raw = |v: &[u8]| {
         let mut h = HeaderMap::new();
         h.insert(
@@ -163,37 +174,45 @@ fn malformed_headers_and_tokens() {
         ),
     ];
     for (headers, description) in cases {
-        assert_401(a.authenticate(&headers), "token_malformed", description);
+        assert_401(
+            a.authenticate(&headers).await,
+            "token_malformed",
+            description,
+        );
     }
     // a well-formed header with a garbage payload fails on its signature first
     let garbage = bearer(&format!(
         "{}.%%%.sig",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256"}"#)
     ));
-    assert_401(a.authenticate(&garbage), "token_invalid", BAD_SIGNATURE);
+    assert_401(
+        a.authenticate(&garbage).await,
+        "token_invalid",
+        BAD_SIGNATURE,
+    );
     let mut two = bearer(&hs(&claims()));
     two.append(
         http::header::AUTHORIZATION,
         HeaderValue::from_static("Bearer x.y.z"),
     );
     assert_401(
-        a.authenticate(&two),
+        a.authenticate(&two).await,
         "token_malformed",
         Some("Send exactly one Authorization header."),
     );
 }
 
-#[test]
-fn expiry_is_distinct_and_honours_leeway() {
-    let a = hs256();
+#[tokio::test]
+async fn expiry_is_distinct_and_honours_leeway() {
+    let a = hs256().await;
     let expired = hs(&with(claims(), "exp", json!(now() - 120)));
     assert_401(
-        a.authenticate(&bearer(&expired)),
+        a.authenticate(&bearer(&expired)).await,
         "token_expired",
         Some("The access token has expired."),
     );
     let within_leeway = hs(&with(claims(), "exp", json!(now() - 10)));
-    assert!(a.authenticate(&bearer(&within_leeway)).is_ok());
+    assert!(a.authenticate(&bearer(&within_leeway)).await.is_ok());
     // an expired token with a bad signature is invalid, not expired: signatures are checked first
     let forged = mint(
         Algorithm::HS256,
@@ -201,35 +220,35 @@ fn expiry_is_distinct_and_honours_leeway() {
         &with(claims(), "exp", json!(now() - 120)),
     );
     assert_401(
-        a.authenticate(&bearer(&forged)),
+        a.authenticate(&bearer(&forged)).await,
         "token_invalid",
         BAD_SIGNATURE,
     );
 }
 
-#[test]
-fn not_before_in_future_is_invalid() {
-    let a = hs256();
+#[tokio::test]
+async fn not_before_in_future_is_invalid() {
+    let a = hs256().await;
     let future = hs(&with(claims(), "nbf", json!(now() + 120)));
     assert_401(
-        a.authenticate(&bearer(&future)),
+        a.authenticate(&bearer(&future)).await,
         "token_invalid",
         Some("The access token is not valid yet."),
     );
     let within_leeway = hs(&with(claims(), "nbf", json!(now() + 10)));
-    assert!(a.authenticate(&bearer(&within_leeway)).is_ok());
+    assert!(a.authenticate(&bearer(&within_leeway)).await.is_ok());
 }
 
-#[test]
-fn bad_signature_and_wrong_algorithms_are_invalid() {
-    let a = hs256();
+#[tokio::test]
+async fn bad_signature_and_wrong_algorithms_are_invalid() {
+    let a = hs256().await;
     let other = mint(
         Algorithm::HS256,
         &EncodingKey::from_secret(b"another-secret-0123456789abcdef!"),
         &claims(),
     );
     assert_401(
-        a.authenticate(&bearer(&other)),
+        a.authenticate(&bearer(&other)).await,
         "token_invalid",
         BAD_SIGNATURE,
     );
@@ -238,47 +257,60 @@ fn bad_signature_and_wrong_algorithms_are_invalid() {
         &EncodingKey::from_secret(SECRET.as_bytes()),
         &claims(),
     );
-    assert_401(a.authenticate(&bearer(&hs384)), "token_invalid", WRONG_ALG);
+    assert_401(
+        a.authenticate(&bearer(&hs384)).await,
+        "token_invalid",
+        WRONG_ALG,
+    );
     let rs = mint(
         Algorithm::RS256,
         &EncodingKey::from_rsa_pem(RSA_PRIVATE.as_bytes()).unwrap(),
         &claims(),
     );
-    assert_401(a.authenticate(&bearer(&rs)), "token_invalid", WRONG_ALG);
+    assert_401(
+        a.authenticate(&bearer(&rs)).await,
+        "token_invalid",
+        WRONG_ALG,
+    );
     // alg "none" with an empty signature
     let none = format!(
         "{}.{}.",
         URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
         URL_SAFE_NO_PAD.encode(claims().to_string())
     );
-    assert_401(a.authenticate(&bearer(&none)), "token_invalid", WRONG_ALG);
+    assert_401(
+        a.authenticate(&bearer(&none)).await,
+        "token_invalid",
+        WRONG_ALG,
+    );
     // a valid token with its payload swapped keeps the old signature
     let good = hs(&claims());
     let parts: Vec<&str> = good.split('.').collect();
     let admin = URL_SAFE_NO_PAD.encode(with(claims(), "sub", json!("admin")).to_string());
     let tampered = format!("{}.{admin}.{}", parts[0], parts[2]);
     assert_401(
-        a.authenticate(&bearer(&tampered)),
+        a.authenticate(&bearer(&tampered)).await,
         "token_invalid",
         BAD_SIGNATURE,
     );
 }
 
-#[test]
-fn issuer_and_audience_when_configured() {
+#[tokio::test]
+async fn issuer_and_audience_when_configured() {
     let a = Authenticator::new(&settings(&[
         ("JWT_ALGORITHM", "HS256"),
         ("JWT_SECRET", SECRET),
         ("JWT_ISSUER", "https://auth.example.com"),
         ("JWT_AUDIENCE", "veza-api"),
     ]))
+    .await
     .unwrap();
     let good = with(
         with(claims(), "iss", json!("https://auth.example.com")),
         "aud",
         json!(["other", "veza-api"]),
     );
-    assert!(a.authenticate(&bearer(&hs(&good))).is_ok());
+    assert!(a.authenticate(&bearer(&hs(&good))).await.is_ok());
     let cases = [
         (
             with(good.clone(), "iss", json!("https://evil.example.com")),
@@ -299,18 +331,24 @@ fn issuer_and_audience_when_configured() {
     ];
     for (claims, description) in cases {
         assert_401(
-            a.authenticate(&bearer(&hs(&claims))),
+            a.authenticate(&bearer(&hs(&claims))).await,
             "token_invalid",
             Some(description),
         );
     }
     // not configured: iss/aud in the token are ignored
-    assert!(hs256().authenticate(&bearer(&hs(&good))).is_ok());
+    assert!(
+        hs256()
+            .await
+            .authenticate(&bearer(&hs(&good)))
+            .await
+            .is_ok()
+    );
 }
 
-#[test]
-fn required_claims() {
-    let a = hs256();
+#[tokio::test]
+async fn required_claims() {
+    let a = hs256().await;
     for (key, value) in [
         ("sub", Value::Null),
         ("exp", Value::Null),
@@ -319,22 +357,22 @@ fn required_claims() {
     ] {
         let token = hs(&with(claims(), key, value));
         assert_401(
-            a.authenticate(&bearer(&token)),
+            a.authenticate(&bearer(&token)).await,
             "token_invalid",
             MISSING_CLAIM,
         );
     }
     let blank_sub = hs(&with(claims(), "sub", json!("  ")));
     assert_401(
-        a.authenticate(&bearer(&blank_sub)),
+        a.authenticate(&bearer(&blank_sub)).await,
         "token_invalid",
         Some("The access token has no usable subject."),
     );
 }
 
-#[test]
-fn authenticated_non_seller_is_forbidden() {
-    let a = hs256();
+#[tokio::test]
+async fn authenticated_non_seller_is_forbidden() {
+    let a = hs256().await;
     for roles in [
         json!(["buyer"]),
         json!("buyer"),
@@ -344,7 +382,7 @@ fn authenticated_non_seller_is_forbidden() {
         json!("sellers"),
     ] {
         let token = hs(&with(claims(), "roles", roles));
-        let err = a.authenticate_seller(&bearer(&token)).unwrap_err();
+        let err = a.authenticate_seller(&bearer(&token)).await.unwrap_err();
         let resp = err.to_response("req");
         let doc = assert_problem(&resp, 403, "not_a_seller");
         assert_eq!(doc["category"], "auth");
@@ -355,36 +393,43 @@ fn authenticated_non_seller_is_forbidden() {
     }
 }
 
-#[test]
-fn configurable_role_claim_and_seller_role() {
+#[tokio::test]
+async fn configurable_role_claim_and_seller_role() {
     let a = Authenticator::new(&settings(&[
         ("JWT_ALGORITHM", "HS256"),
         ("JWT_SECRET", SECRET),
         ("JWT_ROLE_CLAIM", "https://veza.example/roles"),
         ("JWT_SELLER_ROLE", "vendor"),
     ]))
+    .await
     .unwrap();
     let token = hs(&with(
         claims(),
         "https://veza.example/roles",
         json!(["vendor"]),
     ));
-    assert!(a.authenticate_seller(&bearer(&token)).is_ok());
+    assert!(a.authenticate_seller(&bearer(&token)).await.is_ok());
     assert!(
-        a.authenticate_seller(&bearer(&hs(&claims()))).is_err(),
+        a.authenticate_seller(&bearer(&hs(&claims())))
+            .await
+            .is_err(),
         "default claim/role no longer apply"
     );
 }
 
-#[test]
-fn tokens_never_reach_errors_or_debug() {
+#[tokio::test]
+async fn tokens_never_reach_errors_or_debug() {
     let token = hs(&with(claims(), "exp", json!(now() - 999)));
-    let err = hs256().authenticate(&bearer(&token)).unwrap_err();
+    let err = hs256()
+        .await
+        .authenticate(&bearer(&token))
+        .await
+        .unwrap_err();
     let rendered = format!(
         "{err:?} {err} {}",
         crate::test_support::body_text(&err.to_response("r"))
     );
     let signature = token.rsplit('.').next().unwrap();
     assert!(!rendered.contains(signature) && !rendered.contains(&token));
-    assert!(!format!("{:?}", hs256()).contains(SECRET));
+    assert!(!format!("{:?}", hs256().await).contains(SECRET));
 }
