@@ -9,6 +9,9 @@
 //!   (landing here proves nothing), store flags and requirements, 302 to
 //!   `FRONTEND_URL?onboarding=complete|pending|restricted`. It mints nothing, so an authentic
 //!   state is accepted even expired or replayed: the seller still gets their status.
+//! - Both modes call Stripe for the seller: each spends one request of the seller's onboarding
+//!   budget (shared with onboard) once the state verifies; over it, the error redirect below
+//!   with `code=rate_limited`.
 //! - Any failure (a bad, expired or used state, no account, Stripe unavailable) 302s to
 //!   `FRONTEND_URL?onboarding=error&code=<code>`: a browser never lands on JSON. Only a method
 //!   other than GET (never a browser following Stripe) gets a problem+json answer.
@@ -23,7 +26,7 @@ use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, 
 use lambda_http::RequestExt as _;
 use onboarding::{CallbackMode, Onboarding, StateError, VerifiedState, mint_link, refresh_flags};
 use payouts::OnboardingStatus;
-use payouts::ports::{ConnectAccounts, EventLog, SellerAccounts};
+use payouts::ports::{ConnectAccounts, EventLog, RateBuckets, SellerAccounts};
 
 /// The route, as API Gateway and the metrics name it.
 pub const ROUTE: Route = Route::public(onboarding::urls::CALLBACK_PATH);
@@ -38,6 +41,8 @@ pub struct Deps {
     pub connect: Arc<dyn ConnectAccounts>,
     /// Where refresh states are claimed once (the processed-events table: one-time records).
     pub used_states: Arc<dyn EventLog>,
+    /// Each seller's request budget (shared with onboard).
+    pub budgets: Arc<dyn RateBuckets>,
     pub onboarding: Onboarding,
     pub interceptors: Interceptors,
 }
@@ -100,6 +105,9 @@ async fn land(deps: &Deps, ctx: &Ctx, req: &Request) -> Result<String, ApiError>
         .signer
         .verify_authentic(&state)
         .map_err(state_problem)?;
+    deps.onboarding
+        .spend_budget(deps.budgets.as_ref(), &verified.user_id)
+        .await?;
     let account = deps
         .accounts
         .find_by_user(&verified.user_id)

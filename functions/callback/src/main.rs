@@ -24,7 +24,8 @@ async fn deps() -> Result<Deps, BoxError> {
     Ok(Deps {
         accounts: stores.accounts,
         connect: Arc::new(stripe),
-        used_states: stores.events,
+        used_states: stores.events.clone(),
+        budgets: stores.events,
         onboarding,
         interceptors,
     })

@@ -42,13 +42,15 @@ async fn world() -> World {
         onboard: onboard::Deps {
             accounts: accounts.clone(),
             connect: connect.clone(),
+            budgets: used_states.clone(),
             onboarding: support::onboarding(),
             interceptors: onboard_interceptors,
         },
         callback: callback::Deps {
             accounts: accounts.clone(),
             connect,
-            used_states,
+            used_states: used_states.clone(),
+            budgets: used_states,
             onboarding: support::onboarding(),
             interceptors,
         },

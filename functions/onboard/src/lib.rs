@@ -1,5 +1,6 @@
 //! `POST /api/v1/sell/connect/onboard`: starts (or resumes) a seller's Stripe Connect onboarding.
 //!
+//! 0. Spend one request of the seller's onboarding budget (429 `rate_limited` when spent).
 //! 1. Find the seller's stored account; on first use create the Express account (deterministic
 //!    idempotency key, user id in metadata) and store the mapping (conditional write) — before
 //!    any link exists, so every retry and the callback reuse it.
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use http::{Method, StatusCode};
 use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, names};
 use onboarding::{Onboarding, StatusBody, find_or_create_account, mint_link, refresh_flags};
-use payouts::ports::{ConnectAccounts, NewExpressAccount, SellerAccounts};
+use payouts::ports::{ConnectAccounts, NewExpressAccount, RateBuckets, SellerAccounts};
 use serde::Deserialize;
 
 /// The route, as API Gateway and the metrics name it.
@@ -25,6 +26,8 @@ pub const FUNCTION: &str = "onboard";
 pub struct Deps {
     pub accounts: Arc<dyn SellerAccounts>,
     pub connect: Arc<dyn ConnectAccounts>,
+    /// Each seller's request budget (shared with the callback).
+    pub budgets: Arc<dyn RateBuckets>,
     pub onboarding: Onboarding,
     pub interceptors: Interceptors,
 }
@@ -62,6 +65,9 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
             "This account's user id cannot receive payouts (only letters, digits, '_' and '-', at most 64); contact support.",
         ));
     }
+    deps.onboarding
+        .spend_budget(deps.budgets.as_ref(), &seller.user_id)
+        .await?;
     let new = NewExpressAccount {
         user_id: seller.user_id.clone(),
         email: seller.email.as_deref().and_then(usable_email),

@@ -24,6 +24,7 @@ async fn deps() -> Result<Deps, BoxError> {
     Ok(Deps {
         accounts: stores.accounts,
         connect: Arc::new(stripe),
+        budgets: stores.events,
         onboarding,
         interceptors,
     })

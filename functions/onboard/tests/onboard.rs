@@ -25,11 +25,16 @@ struct World {
 async fn world() -> World {
     let stripe = Stripe::start().await;
     let (client, tables) = support::tables().await;
+    let budgets = Arc::new(store::DynamoEventLog::new(
+        client.clone(),
+        &tables.webhook_events,
+    ));
     let accounts = Arc::new(DynamoSellerAccounts::new(client, &tables.seller_accounts));
     let (interceptors, metrics) = support::interceptors(onboard::FUNCTION, true).await;
     let deps = onboard::Deps {
         accounts: accounts.clone(),
         connect: Arc::new(stripe.adapter()),
+        budgets,
         onboarding: support::onboarding(),
         interceptors,
     };

@@ -14,11 +14,17 @@ pub use state::{StateError, StateSigner, VerifiedState};
 pub use status::StatusBody;
 pub use urls::{CallbackMode, Urls};
 
-/// The per-cold-start onboarding context: the state signer and the URL builder.
+use interceptors::ApiError;
+use payouts::ports::RateBuckets;
+use payouts::rate::{self, Admission, RateLimit};
+
+/// The per-cold-start onboarding context: the state signer, the URL builder and each seller's
+/// request budget.
 #[derive(Clone, Debug)]
 pub struct Onboarding {
     pub signer: StateSigner,
     pub urls: Urls,
+    pub seller_rate: RateLimit,
 }
 
 impl Onboarding {
@@ -26,7 +32,31 @@ impl Onboarding {
         Ok(Onboarding {
             signer: StateSigner::new(settings.state_secret.expose().as_bytes()),
             urls: Urls::new(&settings.public_api_url, &settings.frontend_url)?,
+            seller_rate: RateLimit {
+                per_minute: settings.seller_rate_per_minute,
+                burst: settings.seller_rate_burst,
+            },
         })
+    }
+
+    /// Spends one request of `user_id`'s onboarding budget (shared by onboard and callback: both
+    /// call Stripe for the seller), before anything else is read or called: 429 `rate_limited`
+    /// with `Retry-After` when it is spent. Other sellers' budgets are untouched.
+    pub async fn spend_budget(
+        &self,
+        buckets: &dyn RateBuckets,
+        user_id: &str,
+    ) -> Result<(), ApiError> {
+        let key = format!("onboarding#{user_id}");
+        let now = payouts::clock::unix_now_ms();
+        match rate::spend(buckets, &key, self.seller_rate, now).await {
+            Ok(Admission::Allowed { .. }) => Ok(()),
+            Ok(Admission::Limited { retry_after_secs }) => {
+                tracing::info!(retry_after_secs, "seller over their onboarding budget");
+                Err(ApiError::rate_limited(retry_after_secs))
+            }
+            Err(err) => Err(problem::store(err)),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub mod memory;
 pub mod money;
 pub mod plan;
 pub mod ports;
+pub mod rate;
 pub mod refund;
 #[cfg(test)]
 mod testkit;

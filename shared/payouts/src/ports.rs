@@ -345,3 +345,14 @@ pub trait EventSource: Send + Sync {
         limit: u8,
     ) -> Result<EventPage, GatewayError>;
 }
+
+/// The state of each per-seller request budget ([`crate::rate`]): one number per key, written by
+/// compare-and-set so that concurrent requests never spend the same token twice.
+#[async_trait]
+pub trait RateBuckets: Send + Sync {
+    /// The stored state of `key`'s bucket (a consistent read), `None` when never used or forgotten.
+    async fn get(&self, key: &str) -> Result<Option<i64>, StoreError>;
+    /// Stores `tat_ms` for `key` if it still holds `expected` (`None`: nothing stored); `false`
+    /// when another request moved it first.
+    async fn put(&self, key: &str, expected: Option<i64>, tat_ms: i64) -> Result<bool, StoreError>;
+}

@@ -3,9 +3,11 @@
 
 use payouts::contract::{
     balance_cache_contract, checkpoints_contract, event_log_contract, ledger_contract,
-    seller_accounts_contract,
+    rate_buckets_contract, seller_accounts_contract,
 };
-use payouts::memory::{MemoryBalanceCache, MemoryEventLog, MemoryLedger, MemorySellerAccounts};
+use payouts::memory::{
+    MemoryBalanceCache, MemoryEventLog, MemoryLedger, MemoryRateBuckets, MemorySellerAccounts,
+};
 
 /// One test per port: `$suite` on fresh `$adapter`s.
 macro_rules! in_memory {
@@ -23,4 +25,5 @@ in_memory! {
     event_log: event_log_contract(MemoryEventLog);
     checkpoints: checkpoints_contract(MemoryEventLog);
     balance_cache: balance_cache_contract(MemoryBalanceCache);
+    rate_buckets: rate_buckets_contract(MemoryRateBuckets);
 }

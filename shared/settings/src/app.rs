@@ -22,6 +22,11 @@ pub struct OnboardingSettings {
     pub public_api_url: String,
     /// `ONBOARDING_STATE_SECRET` (>= 32 bytes): signs the onboarding `state`.
     pub state_secret: Secret,
+    /// `SELLER_RATE_PER_MINUTE` (default 10, 1..=600): each seller's budget of onboarding
+    /// requests (onboard and callback call Stripe for them) refills at this rate...
+    pub seller_rate_per_minute: u32,
+    /// `SELLER_RATE_BURST` (default 5, 1..=100): ...up to this many at once.
+    pub seller_rate_burst: u32,
 }
 
 /// What payout planning needs.
@@ -103,6 +108,8 @@ impl OnboardingSettings {
             frontend_url: trim_slash(&env.public_url("FRONTEND_URL")?),
             public_api_url: trim_slash(&env.public_url("PUBLIC_API_URL")?),
             state_secret: env.strong_secret("ONBOARDING_STATE_SECRET", 32)?,
+            seller_rate_per_minute: env.number("SELLER_RATE_PER_MINUTE", Some(10), 1..=600)?,
+            seller_rate_burst: env.number("SELLER_RATE_BURST", Some(5), 1..=100)?,
         })
     }
 }
@@ -202,6 +209,30 @@ mod tests {
             Some("http://127.0.0.1:9000/"),
         )));
         assert_eq!(o.unwrap().public_api_url, "http://127.0.0.1:9000");
+    }
+
+    #[test]
+    fn seller_rate_defaults_overrides_and_bounds() {
+        let d = OnboardingSettings::from_lookup(lookup(BASE)).unwrap();
+        assert_eq!((d.seller_rate_per_minute, d.seller_rate_burst), (10, 5));
+        let pairs = with(
+            &with(BASE, "SELLER_RATE_PER_MINUTE", Some("600")),
+            "SELLER_RATE_BURST",
+            Some("1"),
+        );
+        let o = OnboardingSettings::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!((o.seller_rate_per_minute, o.seller_rate_burst), (600, 1));
+        for (var, value) in [
+            ("SELLER_RATE_PER_MINUTE", "0"),
+            ("SELLER_RATE_PER_MINUTE", "601"),
+            ("SELLER_RATE_BURST", "0"),
+            ("SELLER_RATE_BURST", "101"),
+            ("SELLER_RATE_BURST", "lots"),
+        ] {
+            let err =
+                OnboardingSettings::from_lookup(lookup(&with(BASE, var, Some(value)))).unwrap_err();
+            assert_eq!(err.var(), var, "{var}={value}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub use stripe::{StripeSettings, WebhookSecrets};
 pub use tables::TableNames;
 
 /// Every variable any section reads (each is documented in `.env.example`).
-pub const VARIABLES: [&str; 28] = [
+pub const VARIABLES: [&str; 30] = [
     "STRIPE_CONNECT_SECRET",
     "STRIPE_CONNECT_CLIENT_ID",
     "STRIPE_WEBHOOK_SECRET",
@@ -50,6 +50,8 @@ pub const VARIABLES: [&str; 28] = [
     "FRONTEND_URL",
     "PUBLIC_API_URL",
     "ONBOARDING_STATE_SECRET",
+    "SELLER_RATE_PER_MINUTE",
+    "SELLER_RATE_BURST",
     "PLATFORM_FEE_BPS",
     "BALANCE_CACHE_TTL_SECONDS",
     "MAX_BODY_BYTES",

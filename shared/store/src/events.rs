@@ -3,6 +3,8 @@
 //! One item per event: `pk = <event id>`, with the event type, when it was processed and
 //! `expires_at` (TTL) 30 days later: Stripe retries for 3 days, so the window is generous.
 //!
+//! Per-seller request budgets live there too (`pk = RATE#<seller>`, see `rate.rs`).
+//!
 //! The reconciler's checkpoints live in the same table (`pk = CHECKPOINT#<name>`, never an event
 //! id, which starts with `evt_`), without `expires_at`, written by compare-and-set on `version`.
 
@@ -19,8 +21,8 @@ pub const EVENT_RETENTION_SECS: i64 = 30 * 24 * 60 * 60;
 /// [`EventLog`] on DynamoDB.
 #[derive(Clone, Debug)]
 pub struct DynamoEventLog {
-    client: Client,
-    table: String,
+    pub(crate) client: Client,
+    pub(crate) table: String,
 }
 
 impl DynamoEventLog {

@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod item;
 mod ledger;
+mod rate;
 pub mod schema;
 mod stores;
 

@@ -4,7 +4,7 @@
 
 use payouts::contract::{
     balance_cache_contract, checkpoints_contract, event_log_contract, ledger_contract,
-    seller_accounts_contract,
+    rate_buckets_contract, seller_accounts_contract,
 };
 use store::{DynamoBalanceCache, DynamoEventLog, DynamoLedger, DynamoSellerAccounts};
 
@@ -29,4 +29,5 @@ on_dynamodb! {
     event_log: event_log_contract(DynamoEventLog on webhook_events);
     checkpoints: checkpoints_contract(DynamoEventLog on webhook_events);
     balance_cache: balance_cache_contract(DynamoBalanceCache on balance_cache);
+    rate_buckets: rate_buckets_contract(DynamoEventLog on webhook_events);
 }

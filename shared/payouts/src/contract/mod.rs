@@ -16,6 +16,7 @@ mod balance;
 mod events;
 mod ledger;
 mod ledger_shares;
+mod rate;
 
 use std::any::Any;
 use std::fmt::Debug;
@@ -31,6 +32,7 @@ pub use accounts::seller_accounts_contract;
 pub use balance::balance_cache_contract;
 pub use events::{checkpoints_contract, event_log_contract};
 pub use ledger::ledger_contract;
+pub use rate::rate_buckets_contract;
 
 /// Runs each named case (an `async fn(Arc<dyn Port>)`) on a fresh store from `$fresh`.
 macro_rules! cases {

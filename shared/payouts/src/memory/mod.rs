@@ -17,6 +17,7 @@ mod accounts;
 mod balance;
 mod events;
 mod ledger;
+mod rate;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -24,6 +25,7 @@ pub use accounts::MemorySellerAccounts;
 pub use balance::MemoryBalanceCache;
 pub use events::MemoryEventLog;
 pub use ledger::MemoryLedger;
+pub use rate::MemoryRateBuckets;
 
 /// Locks `state`, also after a panic in another holder: every method checks its conditions
 /// before it changes anything, so what a panicking holder left behind is still consistent.

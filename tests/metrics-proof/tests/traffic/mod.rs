@@ -179,13 +179,15 @@ impl Stack {
             onboard: onboard::Deps {
                 accounts: onboard_db.accounts,
                 connect: Arc::new(adapter()),
+                budgets: onboard_db.events,
                 onboarding: onboarding(),
                 interceptors: onboard_facade,
             },
             callback: callback::Deps {
                 accounts: callback_db.accounts,
                 connect: Arc::new(adapter()),
-                used_states: callback_db.events,
+                used_states: callback_db.events.clone(),
+                budgets: callback_db.events,
                 onboarding: onboarding(),
                 interceptors: callback_facade,
             },
