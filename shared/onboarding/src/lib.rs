@@ -48,8 +48,7 @@ impl Onboarding {
         user_id: &str,
     ) -> Result<(), ApiError> {
         let key = format!("onboarding#{user_id}");
-        let now = payouts::clock::unix_now_ms();
-        match rate::spend(buckets, &key, self.seller_rate, now).await {
+        match rate::spend(buckets, &key, self.seller_rate, payouts::clock::unix_now_ms).await {
             Ok(Admission::Allowed { .. }) => Ok(()),
             Ok(Admission::Limited { retry_after_secs }) => {
                 tracing::info!(retry_after_secs, "seller over their onboarding budget");

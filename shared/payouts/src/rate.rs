@@ -58,17 +58,20 @@ impl RateLimit {
     }
 }
 
-/// Spends one request of `key`'s budget at `now_ms`: reads the bucket, decides, and stores the
-/// new state only if no other request moved it meanwhile (else decides again on what it did).
+/// Spends one request of `key`'s budget: reads the bucket, decides, and stores the new state only
+/// if no other request moved it meanwhile (else decides again on what it did). `now_ms` is read
+/// after each read of the bucket, so it is never earlier than the time of the request that wrote
+/// what was read: a request that took its time before a concurrent one was admitted would see that
+/// one's state as in its future and be refused too early.
 pub async fn spend(
     buckets: &dyn RateBuckets,
     key: &str,
     limit: RateLimit,
-    now_ms: i64,
+    now_ms: impl Fn() -> i64,
 ) -> Result<Admission, StoreError> {
     for _ in 0..MAX_ATTEMPTS {
         let stored = buckets.get(key).await?;
-        match limit.admit(stored, now_ms) {
+        match limit.admit(stored, now_ms()) {
             limited @ Admission::Limited { .. } => return Ok(limited),
             allowed @ Admission::Allowed { tat_ms } => {
                 if buckets.put(key, stored, tat_ms).await? {

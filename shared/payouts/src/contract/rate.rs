@@ -63,7 +63,7 @@ async fn a_concurrent_burst_is_admitted_exactly_burst_times(buckets: Arc<dyn Rat
     let answers = race(10, |_| {
         let buckets = buckets.clone();
         async move {
-            rate::spend(buckets.as_ref(), "seller-hot", limit, now)
+            rate::spend(buckets.as_ref(), "seller-hot", limit, || now)
                 .await
                 .unwrap()
         }
@@ -81,18 +81,18 @@ async fn a_concurrent_burst_is_admitted_exactly_burst_times(buckets: Arc<dyn Rat
                 retry_after_secs: 10
             }
     )));
-    let other = rate::spend(buckets.as_ref(), "seller-calm", limit, now).await;
+    let other = rate::spend(buckets.as_ref(), "seller-calm", limit, || now).await;
     assert!(
         matches!(other.unwrap(), Admission::Allowed { .. }),
         "another seller is unaffected"
     );
     // Ten seconds later one token is back, and one only.
     let later = now + 10_000;
-    let next = rate::spend(buckets.as_ref(), "seller-hot", limit, later)
+    let next = rate::spend(buckets.as_ref(), "seller-hot", limit, || later)
         .await
         .unwrap();
     assert!(matches!(next, Admission::Allowed { .. }));
-    let after = rate::spend(buckets.as_ref(), "seller-hot", limit, later)
+    let after = rate::spend(buckets.as_ref(), "seller-hot", limit, || later)
         .await
         .unwrap();
     assert_eq!(
