@@ -9,7 +9,7 @@
 //! Connect events (`account.updated`) live on the connected accounts, not on this list: the
 //! re-drive re-syncs the sellers whose money waits on them instead.
 
-use payout_flows::{Failure, FlowContext, Handled, Outcome};
+use payout_flows::{Failure, FlowContext, Handled, Outcome, PLATFORM_EVENTS};
 use payouts::ports::{Checkpoint, EventFacts, StripeEvent};
 use serde::Serialize;
 
@@ -17,8 +17,6 @@ use crate::Deps;
 
 /// The checkpoint's name.
 pub const CHECKPOINT: &str = "stripe-events";
-/// The platform's own event types the flows act on.
-pub const PLATFORM_EVENTS: [&str; 2] = ["payment_intent.succeeded", "charge.refunded"];
 /// How far a new scan starts before the newest event the previous one saw.
 pub const OVERLAP_SECS: i64 = 300;
 /// Stripe keeps events 30 days; start no earlier than that (less an hour of margin).
@@ -118,10 +116,11 @@ fn finish_scan(cp: &mut Checkpoint) {
 async fn order_of(cx: &FlowContext<'_>, event: &StripeEvent) -> Result<Option<String>, Failure> {
     Ok(match &event.facts {
         EventFacts::Payment(p) => payouts::plan::order_id_of(&p.metadata).map(str::to_owned),
-        EventFacts::Refund(r) => cx
+        EventFacts::Refund(payouts::ports::RefundFacts { charge_id, .. })
+        | EventFacts::Dispute(payouts::ports::DisputeFacts { charge_id, .. }) => cx
             .deps
             .ledger
-            .payment_by_charge(&r.charge_id)
+            .payment_by_charge(charge_id)
             .await?
             .map(|p| p.order_id),
         EventFacts::AccountUpdated { .. } | EventFacts::Unhandled => None,

@@ -36,7 +36,7 @@ async fn deps() -> Result<Deps, BoxError> {
             stores.ledger,
             stores.events.clone(),
             adapter.clone(),
-            u32::from(payout.platform_fee_bps),
+            &payout,
         ),
         events: adapter,
         checkpoints: stores.events,

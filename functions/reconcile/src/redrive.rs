@@ -98,7 +98,7 @@ async fn redrive_one(
             let Some(paid) = cx.deps.ledger.payment(&share.order_id).await? else {
                 return Ok("needs_human");
             };
-            refund::apply(cx, &paid, share.clone(), paid.refunded_applied).await?;
+            refund::apply(cx, &paid, share.clone()).await?;
             let after = reread(cx, share).await?;
             Ok(if after.attention.is_none() {
                 "reversed"
@@ -122,10 +122,7 @@ fn final_or(share: &LedgerShare, done: &'static str) -> &'static str {
 }
 
 fn is_refused_reversal(share: &LedgerShare) -> bool {
-    share
-        .attention
-        .as_deref()
-        .is_some_and(|n| n.starts_with("reversal_refused:"))
+    share.attention.as_deref().is_some_and(refund::is_refusal)
 }
 
 async fn reread(cx: &FlowContext<'_>, share: &LedgerShare) -> Result<LedgerShare, Failure> {

@@ -15,7 +15,7 @@ use settings::Secret;
 use stripe_webhook::{Event, EventObject};
 use tracing::Instrument as _;
 
-pub use payout_flows::{BusinessMetrics, Failure, HANDLED_EVENTS, Outcome};
+pub use payout_flows::{BusinessMetrics, CONNECT_EVENTS, Failure, Outcome, PLATFORM_EVENTS};
 
 /// The platform endpoint: payments and refunds, signed with `STRIPE_WEBHOOK_SECRET`.
 pub const PLATFORM_ROUTE: Route = Route::public("/api/v1/webhooks/stripe");
@@ -125,7 +125,7 @@ async fn delivery(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
         Err(verify::Rejection::PayloadInvalid {
             event_id: Some(id),
             event_type: Some(kind),
-        }) if !HANDLED_EVENTS.contains(&kind.as_str()) => {
+        }) if !payout_flows::handles(kind.as_str()) => {
             tracing::info!(event_id = %id, event_type = %kind, "unreadable event of a type we ignore");
             BusinessMetrics::new(ctx.metrics().clone(), &id, &kind)
                 .webhook_event(Outcome::Ignored("unhandled_event"));
@@ -179,11 +179,12 @@ async fn receive(
     ack(false)
 }
 
-/// What a verified event means to the flows. Platform events are the platform's own payments
-/// and refunds (`event.account` unset); the Connect endpoint carries connected accounts' events.
+/// What a verified event means to the flows. Platform events are the platform's own payments,
+/// refunds and disputes (`event.account` unset); the Connect endpoint carries connected accounts' events.
 /// Anything else, e.g. a payment event sent to the Connect endpoint, is not acted on.
 fn facts_of(endpoint: Endpoint, event: Event) -> StripeEvent {
     let on_platform = event.account.is_none();
+    let kind = event.type_.as_str().to_owned();
     let facts = match (endpoint, event.data.object) {
         (Endpoint::Platform, EventObject::PaymentIntentSucceeded(pi)) if on_platform => {
             EventFacts::Payment(stripe_adapter::payment_facts(&pi))
@@ -191,6 +192,22 @@ fn facts_of(endpoint: Endpoint, event: Event) -> StripeEvent {
         (Endpoint::Platform, EventObject::ChargeRefunded(charge)) if on_platform => {
             EventFacts::Refund(stripe_adapter::refund_facts(&charge))
         }
+        (
+            Endpoint::Platform,
+            EventObject::RefundCreated(refund)
+            | EventObject::RefundUpdated(refund)
+            | EventObject::RefundFailed(refund)
+            | EventObject::ChargeRefundUpdated(refund),
+        ) if on_platform => stripe_adapter::refund_event_facts(&refund)
+            .map_or(EventFacts::Unhandled, EventFacts::Refund),
+        (
+            Endpoint::Platform,
+            EventObject::ChargeDisputeCreated(dispute)
+            | EventObject::ChargeDisputeFundsWithdrawn(dispute)
+            | EventObject::ChargeDisputeFundsReinstated(dispute)
+            | EventObject::ChargeDisputeClosed(dispute)
+            | EventObject::ChargeDisputeUpdated(dispute),
+        ) if on_platform => EventFacts::Dispute(stripe_adapter::dispute_facts(&kind, &dispute)),
         (Endpoint::Connect, EventObject::AccountUpdated(account)) => EventFacts::AccountUpdated {
             stripe_account_id: event
                 .account
@@ -201,7 +218,7 @@ fn facts_of(endpoint: Endpoint, event: Event) -> StripeEvent {
     };
     StripeEvent {
         id: event.id.as_str().to_owned(),
-        kind: event.type_.as_str().to_owned(),
+        kind,
         created: event.created,
         account: event.account,
         facts,

@@ -28,7 +28,7 @@ async fn deps() -> Result<Deps, BoxError> {
             stores.ledger,
             stores.events,
             adapter,
-            u32::from(payout.platform_fee_bps),
+            &payout,
         ),
         config: Config::new(&stripe, &secrets),
         interceptors,

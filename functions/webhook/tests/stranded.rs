@@ -136,8 +136,14 @@ async fn a_stale_copy_of_a_share_never_sends_an_outdated_reversal_key() {
     let now = stack.share("ord_stale", "usr_alice").await;
     assert_eq!((now.key_round, now.refunded), (1, 1750));
 
-    // The stale delivery of a third refund step (cumulative 3000 of 4000 → claim 2625).
-    let payment = stack.payment("ord_stale").await;
+    // The stale delivery of a third refund (3000 of 4000 refunded → claim 2625).
+    let mut payment = stack.payment("ord_stale").await;
+    let third = payouts::claims::RefundEntry {
+        amount: 1000,
+        status: payouts::claims::RefundStatus::Succeeded,
+        scope: payouts::claims::RefundScope::Proportional,
+    };
+    payment.events = payment.events.with_refund("re_third", third).unwrap();
     let metrics = BusinessMetrics::new(
         Metrics::new("webhook", interceptors::metrics::MemorySink::new()),
         "evt_stale",
@@ -148,7 +154,7 @@ async fn a_stale_copy_of_a_share_never_sends_an_outdated_reversal_key() {
         metrics: &metrics,
         now: payouts::clock::unix_now(),
     };
-    payout_flows::refund::apply(&cx, &payment, stale, 3000)
+    payout_flows::refund::apply(&cx, &payment, stale)
         .await
         .expect("applied");
 

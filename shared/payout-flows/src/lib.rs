@@ -3,35 +3,54 @@
 //! Both run exactly this code with the same idempotency keys, so they can run at once and never
 //! both pay.
 //!
-//! An event: de-dup on its id → its flow ([`payment`], [`refund`], [`account`]; transfers in
-//! [`settle`]) → mark processed. Every ledger change goes through one compare-and-set step
+//! An event: de-dup on its id → its flow ([`payment`], [`charge`] for refunds and disputes,
+//! [`account`]; transfers in [`settle`], reversals in [`refund`], repayments in [`repay`]) → mark processed. Every ledger change goes through one compare-and-set step
 //! ([`step`]); every Stripe write carries a deterministic key; so a flow interrupted anywhere is
 //! finished by running it again, and correctness never depends on the de-dup, which only saves
 //! work.
 
 pub mod account;
+pub mod charge;
 mod failure;
 pub mod metrics;
 pub mod payment;
 pub mod refund;
+pub mod repay;
 pub mod settle;
 pub mod step;
 
 use std::sync::Arc;
 
+use payouts::claims::DisputePolicy;
 use payouts::ports::{
     ConnectAccounts, EventFacts, EventLog, Ledger, SellerAccounts, StripeEvent, Transfers,
 };
+use settings::PayoutSettings;
 
 pub use failure::Failure;
 pub use metrics::{BusinessMetrics, Outcome};
 
-/// The event types the flows act on (subscribe the endpoints to these only).
-pub const HANDLED_EVENTS: [&str; 3] = [
+/// The platform endpoint's event types (events on the platform's own account) the flows act on.
+pub const PLATFORM_EVENTS: [&str; 11] = [
     "payment_intent.succeeded",
     "charge.refunded",
-    "account.updated",
+    "refund.created",
+    "refund.updated",
+    "refund.failed",
+    "charge.refund.updated",
+    "charge.dispute.created",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+    "charge.dispute.closed",
+    "charge.dispute.updated",
 ];
+/// The Connect endpoint's (events on the connected accounts).
+pub const CONNECT_EVENTS: [&str; 1] = ["account.updated"];
+
+/// Whether the flows act on events of this type (subscribe the endpoints to these only).
+pub fn handles(kind: &str) -> bool {
+    PLATFORM_EVENTS.contains(&kind) || CONNECT_EVENTS.contains(&kind)
+}
 
 /// What the flows run with; built once per cold start (tests build it by hand).
 pub struct FlowDeps {
@@ -42,17 +61,19 @@ pub struct FlowDeps {
     pub transfers: Arc<dyn Transfers>,
     /// The platform fee in basis points (see `payouts::plan`).
     pub fee_bps: u32,
+    /// `DISPUTE_POLICY`: who carries a dispute's withdrawn funds (see `payouts::claims`).
+    pub dispute_policy: DisputePolicy,
 }
 
 impl FlowDeps {
-    /// The flows over the three stores and one Stripe client serving both Stripe ports (what a
-    /// function's `main.rs` wires).
+    /// The flows over the three stores and one Stripe client serving both Stripe ports, under the
+    /// payout settings (what a function's `main.rs` wires).
     pub fn new<S>(
         accounts: Arc<dyn SellerAccounts>,
         ledger: Arc<dyn Ledger>,
         events: Arc<dyn EventLog>,
         stripe: Arc<S>,
-        fee_bps: u32,
+        payout: &PayoutSettings,
     ) -> Self
     where
         S: ConnectAccounts + Transfers + 'static,
@@ -63,7 +84,12 @@ impl FlowDeps {
             events,
             connect: stripe.clone(),
             transfers: stripe,
-            fee_bps,
+            fee_bps: u32::from(payout.platform_fee_bps),
+            dispute_policy: if payout.absorb_disputes {
+                DisputePolicy::Absorb
+            } else {
+                DisputePolicy::Reverse
+            },
         }
     }
 }
@@ -107,7 +133,8 @@ pub async fn handle_event(cx: &FlowContext<'_>, event: &StripeEvent) -> Result<H
 pub async fn dispatch(cx: &FlowContext<'_>, facts: &EventFacts) -> Result<Outcome, Failure> {
     match facts {
         EventFacts::Payment(payment) => payment::on_payment(cx, payment).await,
-        EventFacts::Refund(refund) => refund::on_refund(cx, refund).await,
+        EventFacts::Refund(refund) => charge::on_refund(cx, refund).await,
+        EventFacts::Dispute(dispute) => charge::on_dispute(cx, dispute).await,
         EventFacts::AccountUpdated { stripe_account_id } => {
             account::on_account_updated(cx, stripe_account_id).await
         }

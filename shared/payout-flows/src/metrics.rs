@@ -148,6 +148,51 @@ impl BusinessMetrics {
         );
     }
 
+    /// A seller repaid by a new transfer (a failed refund, a won dispute).
+    pub fn repay_created(&self, currency: &str, amount: i64, order_id: &str) {
+        self.by_currency(
+            currency,
+            order_id,
+            &[
+                (names::REPAYS_CREATED, 1.0, Unit::Count),
+                (names::REPAID_AMOUNT, amount as f64, Unit::None),
+            ],
+        );
+    }
+
+    /// A refund that failed after it was reported (the money is back on the platform).
+    pub fn refund_failed(&self, currency: &str, amount: i64, order_id: &str) {
+        self.by_currency(
+            currency,
+            order_id,
+            &[
+                (names::REFUNDS_FAILED, 1.0, Unit::Count),
+                (names::FAILED_REFUND_AMOUNT, amount as f64, Unit::None),
+            ],
+        );
+    }
+
+    /// A refund whose seller metadata was rejected: nothing moved, a human must look.
+    pub fn refund_rejected(&self, reason: &str, order_id: &str) {
+        self.by_reason(reason, order_id, names::REFUNDS_REJECTED);
+    }
+
+    /// A dispute recorded at `stage` (`Stage` dimension: open, withdrawn, reinstated, lost,
+    /// closed), with its amount.
+    pub fn dispute_recorded(&self, currency: &str, stage: &str, amount: i64, order_id: &str) {
+        let record = self
+            .metrics
+            .record()
+            .dimension(names::CURRENCY, currency)
+            .dimension(names::STAGE, stage)
+            .dimension_set(&[names::FUNCTION, names::CURRENCY, names::STAGE])
+            .count(names::DISPUTES, 1.0)
+            .value(names::DISPUTED_AMOUNT, amount as f64, Unit::None)
+            .property("event_id", &self.event_id)
+            .property("order_id", order_id);
+        self.metrics.emit(&record);
+    }
+
     pub fn reversal_failed(&self, reason: &str, order_id: &str) {
         self.by_reason(reason, order_id, names::REVERSALS_FAILED);
     }

@@ -33,6 +33,15 @@ pub fn reversal_key(order_id: &str, seller: &str, base: i64, round: u32) -> Stri
     with_round(&format!("veza-trr:{order_id}:{seller}:{base}"), round)
 }
 
+/// One repayment transfer of a seller's share (a failed refund, a won dispute), keyed like a
+/// reversal by its starting point: `base` is the share's repaid total *before* it (what Stripe
+/// holds in the share's repayment transfers), in key round `round`. Every delivery of the same
+/// step computes the same base and sends the same key; two racing steps from one base send one key
+/// and Stripe executes only one of them.
+pub fn repay_key(order_id: &str, seller: &str, base: i64, round: u32) -> String {
+    with_round(&format!("veza-rp:{order_id}:{seller}:{base}"), round)
+}
+
 /// `key` for retry round `round` (after Stripe refused the request under the previous key, which it
 /// keeps answering for 24 h): round 0 is `key` itself, later rounds append `:r<round>`. The `:`
 /// keeps rounds from colliding with other ids (a `-r1` suffix would equal seller `s-r1`'s key).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Currency, UserId};
 
 mod payment;
+mod repay;
 pub mod transitions;
 
 pub use transitions::{ShareDecision, TransitionError, decide_share};
@@ -39,8 +40,12 @@ pub struct PaymentRecord {
     /// (and in records written before the claim came first, whose shares all exist).
     #[serde(default)]
     pub shares: Vec<crate::Share>,
-    /// Cumulative refunded amount already apportioned to the shares.
+    /// The total of the charge's live refunds recorded in `events` (Stripe's `amount_refunded`).
     pub refunded_applied: i64,
+    /// Every refund and dispute of the charge, by id, at the furthest status seen: what each
+    /// share owes back is a function of it ([`crate::claims`]). Absent in older records: none.
+    #[serde(default)]
+    pub events: crate::claims::ChargeEvents,
     pub created_at: i64,
     pub updated_at: i64,
     /// Optimistic-concurrency version; every write is conditional on it.
@@ -114,6 +119,25 @@ pub struct LedgerShare {
     /// share's current one, never a stale copy's.
     #[serde(default)]
     pub reversal_attempts: u32,
+    /// Paid back to the seller by new transfers after a claim shrank (a failed refund, a won
+    /// dispute): what refunds and disputes hold is `refunded - repaid`. A transfer reversal cannot
+    /// be undone, so each repayment is a transfer of its own ([`crate::keys::repay_key`]).
+    #[serde(default)]
+    pub repaid: i64,
+    /// The repayment transfers' ids, oldest first.
+    #[serde(default)]
+    pub repays: Vec<String>,
+    /// How many repayments were claimed ([`LedgerShare::begin_repay`]): more than `repays` means
+    /// one may exist at Stripe that the ledger did not record (looked up before the next one).
+    #[serde(default)]
+    pub repay_attempts: u32,
+    /// The payment record version whose claim this share was last brought to: a flow holding an
+    /// older payment (it lacks a newer refund or dispute) never moves money on the share.
+    #[serde(default)]
+    pub applied: u64,
+    /// The stage of the charge's dispute as the share last saw it (`None`: never disputed).
+    #[serde(default)]
+    pub dispute: Option<crate::claims::DisputeStage>,
     /// Set when a human must look (a refused transfer or reversal, a transfer that differs from
     /// the plan).
     pub attention: Option<String>,
@@ -137,6 +161,11 @@ impl LedgerShare {
         self.net - self.refunded
     }
 
+    /// What refunds and disputes hold back from the seller now: taken back minus repaid.
+    pub fn taken(&self) -> i64 {
+        self.refunded - self.repaid
+    }
+
     /// The idempotency key of this share's transfer, in its current key round.
     pub fn transfer_key(&self) -> String {
         crate::keys::transfer_key(&self.order_id, &self.seller, self.key_round)
@@ -146,6 +175,12 @@ impl LedgerShare {
     /// it; see [`crate::keys::reversal_key`]), in the share's current key round.
     pub fn reversal_key(&self, base: i64) -> String {
         crate::keys::reversal_key(&self.order_id, &self.seller, base, self.key_round)
+    }
+
+    /// The idempotency key of the repayment that starts from `base` (the repaid total before it;
+    /// see [`crate::keys::repay_key`]), in the share's current key round.
+    pub fn repay_key(&self, base: i64) -> String {
+        crate::keys::repay_key(&self.order_id, &self.seller, base, self.key_round)
     }
 }
 

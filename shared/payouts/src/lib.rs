@@ -7,6 +7,7 @@
 //! (`memory`), and `contract` the suites that prove them equal to the DynamoDB ones (`contract`).
 
 pub mod account;
+pub mod claims;
 pub mod clock;
 #[cfg(feature = "contract")]
 pub mod contract;

@@ -166,8 +166,26 @@ pub fn plan_payout(facts: &PaymentFacts, fee_bps: u32) -> Result<PayoutPlan, Rej
 }
 
 fn parse_shares(raw: &str, fee_bps: u32) -> Result<Vec<Share>, RejectReason> {
+    Ok(parse_pairs(raw)?
+        .into_iter()
+        .map(|(seller, gross)| {
+            let fee = platform_fee(gross, fee_bps);
+            Share {
+                seller,
+                gross,
+                fee,
+                net: gross - fee,
+            }
+        })
+        .collect())
+}
+
+/// The `seller_user_id:gross` grammar of `veza_shares` (and of a refund's
+/// `veza_refund_shares`): comma-separated pairs, valid ids, positive integer grosses, each seller
+/// once, at most [`MAX_SELLERS`].
+pub fn parse_pairs(raw: &str) -> Result<Vec<(UserId, i64)>, RejectReason> {
     let mut seen = BTreeSet::new();
-    let mut shares = Vec::new();
+    let mut pairs = Vec::new();
     for entry in raw.split(',') {
         let entry = entry.trim();
         let malformed = || RejectReason::MalformedShare(entry.chars().take(80).collect());
@@ -184,18 +202,12 @@ fn parse_shares(raw: &str, fee_bps: u32) -> Result<Vec<Share>, RejectReason> {
         if !seen.insert(seller.to_string()) {
             return Err(RejectReason::DuplicateSeller(seller.to_string()));
         }
-        if shares.len() == MAX_SELLERS {
+        if pairs.len() == MAX_SELLERS {
             return Err(RejectReason::TooManySellers);
         }
-        let fee = platform_fee(gross, fee_bps);
-        shares.push(Share {
-            seller: seller.to_string(),
-            gross,
-            fee,
-            net: gross - fee,
-        });
+        pairs.push((seller.to_string(), gross));
     }
-    Ok(shares)
+    Ok(pairs)
 }
 
 #[cfg(test)]

@@ -285,13 +285,35 @@ pub struct GroupTransfer {
     pub transfer: TransferRef,
 }
 
-/// What a refund event says (`charge.refunded`: the charge as it is after the refund).
+/// What a refund event says: the refunds of one charge, each with its id (`refund.created`,
+/// `refund.updated`, `refund.failed`, `charge.refund.updated` carry one; `charge.refunded` the
+/// ones its charge embeds).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefundFacts {
     pub charge_id: String,
     pub payment_intent_id: Option<String>,
-    /// Cumulative over all refunds of the charge.
-    pub amount_refunded: i64,
+    pub refunds: Vec<RefundItem>,
+}
+
+/// One refund as Stripe reported it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundItem {
+    pub id: String,
+    pub amount: i64,
+    pub status: crate::claims::RefundStatus,
+    /// `veza_refund_shares` / `veza_refund_scope` (see [`crate::claims::refund_scope`]).
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+/// What a `charge.dispute.*` event says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisputeFacts {
+    pub dispute_id: String,
+    pub charge_id: String,
+    pub payment_intent_id: Option<String>,
+    /// The disputed amount, in the charge's currency.
+    pub amount: i64,
+    pub stage: crate::claims::DisputeStage,
 }
 
 /// What a Stripe event means to the payout flows, whichever way it arrived (a signed webhook
@@ -300,8 +322,10 @@ pub struct RefundFacts {
 pub enum EventFacts {
     /// `payment_intent.succeeded` (the event's own copy of the PaymentIntent).
     Payment(PaymentFacts),
-    /// `charge.refunded`.
+    /// A refund's life (`refund.*`, `charge.refund.updated`, `charge.refunded`).
     Refund(RefundFacts),
+    /// `charge.dispute.created` / `funds_withdrawn` / `funds_reinstated` / `closed` / `updated`.
+    Dispute(DisputeFacts),
     /// `account.updated` of a connected account: the account id only, since the flags are
     /// always re-read from Stripe (events arrive out of order).
     AccountUpdated { stripe_account_id: String },

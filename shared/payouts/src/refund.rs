@@ -11,22 +11,17 @@ use crate::{LedgerShare, ShareState};
 
 /// The cumulative part of `net` that refunds totalling `amount_refunded` claim back.
 pub fn refund_claim(net: i64, amount_received: i64, amount_refunded: i64) -> i64 {
-    if amount_received <= 0 {
-        return 0;
-    }
-    let refunded = amount_refunded.clamp(0, amount_received);
-    let claim = i128::from(net) * i128::from(refunded) / i128::from(amount_received);
-    claim as i64
+    crate::claims::part(net, amount_refunded, amount_received)
 }
 
-/// What a refund step means for one share.
+/// What bringing a share to its claim means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RefundAction {
-    /// Nothing more to take back (duplicate, stale or already applied).
+    /// Nothing more to take back or give back (duplicate, stale or already applied).
     Nothing,
-    /// Reverse `amount` of the share's transfer, bringing `refunded` to `target`.
+    /// Reverse `amount` of the share's transfers, bringing `refunded` to `target`.
     Reverse { amount: i64, target: i64 },
-    /// The share's transfer may be in flight: settle it (transfer or hold) first, then apply the refund.
+    /// The share's transfer may be in flight: settle it (transfer or hold) first, then apply the claim.
     SettleFirst,
     /// The share is held: withhold `amount` more, bringing `refunded` to `target`
     /// (`void` when nothing is left to pay).
@@ -35,28 +30,50 @@ pub enum RefundAction {
         target: i64,
         void: bool,
     },
+    /// The claim shrank on a transferred share: pay `amount` back by a new transfer.
+    Repay { amount: i64 },
+    /// The claim shrank on a held (or voided) share: withhold only `target`.
+    Restore { target: i64 },
 }
 
-/// Decides how a refund with cumulative `amount_refunded` applies to `share`.
+/// Decides how a refund with cumulative `amount_refunded` (every refund in proportion) applies
+/// to `share`: only forward, a smaller (stale) total gives nothing back.
 pub fn refund_action(
     share: &LedgerShare,
     amount_received: i64,
     amount_refunded: i64,
 ) -> RefundAction {
-    let target = refund_claim(share.net, amount_received, amount_refunded);
-    let amount = target - share.refunded;
-    if amount <= 0 {
-        return RefundAction::Nothing;
+    match share_action(
+        share,
+        refund_claim(share.net, amount_received, amount_refunded),
+    ) {
+        RefundAction::Repay { .. } | RefundAction::Restore { .. } => RefundAction::Nothing,
+        action => action,
     }
+}
+
+/// Decides how `share` reaches `claim` (what refunds and disputes hold back from it now; see
+/// [`crate::claims`]).
+pub fn share_action(share: &LedgerShare, claim: i64) -> RefundAction {
+    let claim = claim.clamp(0, share.net.max(0));
     match share.state {
-        ShareState::Transferred => RefundAction::Reverse { amount, target },
-        ShareState::Pending => RefundAction::SettleFirst,
-        ShareState::Held => RefundAction::Withhold {
-            amount,
-            target,
-            void: target >= share.net,
+        ShareState::Transferred if claim > share.taken() => RefundAction::Reverse {
+            amount: claim - share.taken(),
+            target: share.repaid + claim,
         },
-        ShareState::Void => RefundAction::Nothing,
+        ShareState::Transferred if claim < share.taken() => RefundAction::Repay {
+            amount: share.taken() - claim,
+        },
+        ShareState::Pending if claim != share.taken() => RefundAction::SettleFirst,
+        ShareState::Held if claim > share.refunded => RefundAction::Withhold {
+            amount: claim - share.refunded,
+            target: claim,
+            void: claim >= share.net,
+        },
+        ShareState::Held | ShareState::Void if claim < share.refunded && share.net > 0 => {
+            RefundAction::Restore { target: claim }
+        }
+        _ => RefundAction::Nothing,
     }
 }
 

@@ -34,6 +34,9 @@ pub struct OnboardingSettings {
 pub struct PayoutSettings {
     /// `PLATFORM_FEE_BPS` (0..=10000, required): the platform's fee in basis points.
     pub platform_fee_bps: u16,
+    /// `DISPUTE_POLICY` (`reverse`, the default, or `absorb`): `true` when the platform carries a
+    /// dispute's withdrawn funds instead of reversing them from the sellers.
+    pub absorb_disputes: bool,
 }
 
 /// What the balance endpoint needs.
@@ -117,8 +120,20 @@ impl OnboardingSettings {
 impl PayoutSettings {
     /// Loads through `lookup` (tests pass a map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let env = Env(&lookup);
+        let absorb_disputes = match env.optional("DISPUTE_POLICY").as_deref() {
+            None | Some("reverse") => false,
+            Some("absorb") => true,
+            Some(other) => {
+                return Err(ConfigError::invalid(
+                    "DISPUTE_POLICY",
+                    format!("expected reverse or absorb, got {other:?}"),
+                ));
+            }
+        };
         Ok(Self {
-            platform_fee_bps: Env(&lookup).number("PLATFORM_FEE_BPS", None, 0..=10_000)?,
+            platform_fee_bps: env.number("PLATFORM_FEE_BPS", None, 0..=10_000)?,
+            absorb_disputes,
         })
     }
 }
@@ -188,6 +203,7 @@ mod tests {
         assert_eq!(s.http.max_body_bytes, 65_536);
         assert_eq!(s.onboarding.public_api_url, "https://api.example.com");
         assert_eq!(s.payout.platform_fee_bps, 1000);
+        assert!(!s.payout.absorb_disputes, "reverse by default");
         assert_eq!(s.balance.cache_ttl, Duration::from_secs(30));
     }
 
@@ -209,6 +225,8 @@ mod tests {
             Some("http://127.0.0.1:9000/"),
         )));
         assert_eq!(o.unwrap().public_api_url, "http://127.0.0.1:9000");
+        let p = PayoutSettings::from_lookup(lookup(&with(BASE, "DISPUTE_POLICY", Some("absorb"))));
+        assert!(p.unwrap().absorb_disputes);
     }
 
     #[test]
@@ -275,6 +293,8 @@ mod tests {
             ("PLATFORM_FEE_BPS", "10001"),
             ("PLATFORM_FEE_BPS", "-5"),
             ("PLATFORM_FEE_BPS", "10%"),
+            ("DISPUTE_POLICY", "Absorb"),
+            ("DISPUTE_POLICY", "split"),
             ("BALANCE_CACHE_TTL_SECONDS", "0"),
             ("BALANCE_CACHE_TTL_SECONDS", "3601"),
             ("MAX_BODY_BYTES", "0"),

@@ -24,7 +24,7 @@ pub use stripe::{StripeSettings, WebhookSecrets};
 pub use tables::TableNames;
 
 /// Every variable any section reads (each is documented in `.env.example`).
-pub const VARIABLES: [&str; 30] = [
+pub const VARIABLES: [&str; 31] = [
     "STRIPE_CONNECT_SECRET",
     "STRIPE_CONNECT_CLIENT_ID",
     "STRIPE_WEBHOOK_SECRET",
@@ -53,6 +53,7 @@ pub const VARIABLES: [&str; 30] = [
     "SELLER_RATE_PER_MINUTE",
     "SELLER_RATE_BURST",
     "PLATFORM_FEE_BPS",
+    "DISPUTE_POLICY",
     "BALANCE_CACHE_TTL_SECONDS",
     "MAX_BODY_BYTES",
 ];

@@ -4,9 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use payouts::ports::{Balance, RefundFacts, TransferRef};
+use payouts::claims::{DisputeStage, RefundStatus};
+use payouts::ports::{Balance, DisputeFacts, RefundFacts, RefundItem, TransferRef};
 use payouts::{AccountFlags, Currency, Money, PaymentFacts};
-use stripe_shared::{Account, AccountCapabilitiesStatus, Charge, PaymentIntent, Transfer};
+use stripe_shared::{
+    Account, AccountCapabilitiesStatus, Charge, Dispute, PaymentIntent, Refund, Transfer,
+};
 
 pub(crate) fn account_flags(account: &Account) -> AccountFlags {
     let requirements = account.requirements.as_ref();
@@ -102,9 +105,9 @@ pub fn payment_facts(pi: &PaymentIntent) -> PaymentFacts {
     }
 }
 
-/// What a refund means to the payouts: the charge as it is after the refund (`charge.refunded`
-/// carries the charge, whose `amount_refunded` is cumulative over all its refunds). The same
-/// whether the charge came in a signed webhook or in a listed event.
+/// The refunds a `charge.refunded` event's charge embeds (Stripe embeds `refunds` only when
+/// expanded or on old API versions; `refund.*` events carry each refund). The same whether the
+/// charge came in a signed webhook or in a listed event.
 pub fn refund_facts(charge: &Charge) -> RefundFacts {
     RefundFacts {
         charge_id: charge.id.as_str().to_string(),
@@ -112,7 +115,57 @@ pub fn refund_facts(charge: &Charge) -> RefundFacts {
             .payment_intent
             .as_ref()
             .map(|pi| pi.id().as_str().to_string()),
-        amount_refunded: charge.amount_refunded,
+        refunds: charge
+            .refunds
+            .as_ref()
+            .map(|list| list.data.iter().map(refund_item).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// One refund's event (`refund.created` / `updated` / `failed`, `charge.refund.updated`); `None`
+/// for a refund of no charge (a customer-balance refund).
+pub fn refund_event_facts(refund: &Refund) -> Option<RefundFacts> {
+    Some(RefundFacts {
+        charge_id: refund.charge.as_ref()?.id().as_str().to_string(),
+        payment_intent_id: refund
+            .payment_intent
+            .as_ref()
+            .map(|pi| pi.id().as_str().to_string()),
+        refunds: vec![refund_item(refund)],
+    })
+}
+
+fn refund_item(refund: &Refund) -> RefundItem {
+    RefundItem {
+        id: refund.id.as_str().to_string(),
+        amount: refund.amount,
+        status: RefundStatus::parse(refund.status.as_deref()),
+        metadata: refund
+            .metadata
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    }
+}
+
+/// A `charge.dispute.*` event of type `kind`: its stage from the event, the dispute's status and
+/// its balance transactions (one per withdrawal or reinstatement).
+pub fn dispute_facts(kind: &str, dispute: &Dispute) -> DisputeFacts {
+    DisputeFacts {
+        dispute_id: dispute.id.as_str().to_string(),
+        charge_id: dispute.charge.id().as_str().to_string(),
+        payment_intent_id: dispute
+            .payment_intent
+            .as_ref()
+            .map(|pi| pi.id().as_str().to_string()),
+        amount: dispute.amount,
+        stage: DisputeStage::of(
+            kind,
+            dispute.status.as_str(),
+            dispute.balance_transactions.len(),
+        ),
     }
 }
 

@@ -2,7 +2,8 @@
 //! missed webhook deliveries reads to catch up.
 //!
 //! Each listed event's `data.object` is a raw JSON value (its shape depends on the type); the
-//! types the payout flows act on are parsed into async-stripe's own `PaymentIntent` / `Charge`
+//! types the payout flows act on are parsed into async-stripe's own `PaymentIntent` / `Charge` /
+//! `Refund` / `Dispute`
 //! and converted with the same functions the webhook uses, so a listed event and a delivered
 //! one mean the same thing. An event of another type, or whose object does not parse, is
 //! [`EventFacts::Unhandled`]; only its id is logged, never the payload.
@@ -12,7 +13,7 @@ use miniserde::json::Value;
 use payouts::ports::{EventFacts, EventPage, EventSource, GatewayError, StripeEvent};
 use stripe::StripeRequest;
 use stripe_core::event::ListEvent;
-use stripe_shared::{Charge, Event, PaymentIntent};
+use stripe_shared::{Charge, Dispute, Event, PaymentIntent, Refund};
 use stripe_types::RangeQueryTs;
 
 use crate::retry::with_retry;
@@ -21,6 +22,12 @@ use crate::{StripeAdapter, convert};
 const PAYMENT_SUCCEEDED: &str = "payment_intent.succeeded";
 const CHARGE_REFUNDED: &str = "charge.refunded";
 const ACCOUNT_UPDATED: &str = "account.updated";
+const REFUND_CREATED: &str = "refund.created";
+const REFUND_UPDATED: &str = "refund.updated";
+const REFUND_FAILED: &str = "refund.failed";
+const CHARGE_REFUND_UPDATED: &str = "charge.refund.updated";
+/// `charge.dispute.created`, `funds_withdrawn`, `funds_reinstated`, `closed`, `updated`.
+const DISPUTE_PREFIX: &str = "charge.dispute.";
 
 #[async_trait]
 impl EventSource for StripeAdapter {
@@ -79,6 +86,15 @@ pub(crate) fn event_facts(kind: &str, account: Option<&str>, object: &Value) -> 
         CHARGE_REFUNDED => parse::<Charge>(object).map_or(EventFacts::Unhandled, |charge| {
             EventFacts::Refund(convert::refund_facts(&charge))
         }),
+        REFUND_CREATED | REFUND_UPDATED | REFUND_FAILED | CHARGE_REFUND_UPDATED => {
+            parse::<Refund>(object)
+                .and_then(|r| convert::refund_event_facts(&r))
+                .map_or(EventFacts::Unhandled, EventFacts::Refund)
+        }
+        k if k.starts_with(DISPUTE_PREFIX) => parse::<Dispute>(object)
+            .map_or(EventFacts::Unhandled, |d| {
+                EventFacts::Dispute(convert::dispute_facts(kind, &d))
+            }),
         ACCOUNT_UPDATED => account
             .map(str::to_string)
             .or_else(|| object_id(object))

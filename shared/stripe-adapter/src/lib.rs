@@ -27,7 +27,7 @@ use payouts::ports::GatewayError;
 use stripe::{IdempotencyKey, RequestStrategy};
 
 pub use accounts::USER_ID_METADATA;
-pub use convert::{payment_facts, refund_facts};
+pub use convert::{dispute_facts, payment_facts, refund_event_facts, refund_facts};
 pub use retry::RetryPolicy;
 pub use transfers::{ORDER_ID_METADATA, REVERSAL_KEY_METADATA, SELLER_METADATA};
 

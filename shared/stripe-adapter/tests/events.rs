@@ -5,7 +5,10 @@ mod common;
 
 use common::{Env, env};
 use harness::stripe::Fault;
-use payouts::ports::{EventFacts, EventSource, GatewayError, RefundFacts, StripeEvent, Transfers};
+use payouts::claims::RefundStatus;
+use payouts::ports::{
+    EventFacts, EventSource, GatewayError, RefundFacts, RefundItem, StripeEvent, Transfers,
+};
 use serde_json::json;
 
 const PAID: &str = "payment_intent.succeeded";
@@ -64,7 +67,15 @@ async fn lists_the_asked_types_newest_first_with_their_facts() {
             &EventFacts::Refund(RefundFacts {
                 charge_id: payment.charge.clone(),
                 payment_intent_id: Some(payment.payment_intent.clone()),
-                amount_refunded: 300,
+                refunds: match facts[2] {
+                    EventFacts::Refund(r) => vec![RefundItem {
+                        amount: 300,
+                        status: RefundStatus::Succeeded,
+                        metadata: Default::default(),
+                        id: r.refunds[0].id.clone(),
+                    }],
+                    other => panic!("not a refund: {other:?}"),
+                },
             }),
             &EventFacts::Payment(payment_facts.unwrap()),
         ]
@@ -80,7 +91,7 @@ async fn lists_the_asked_types_newest_first_with_their_facts() {
     );
 
     let everything = env.stripe.list_events(&[], 0, None, 100).await.unwrap();
-    assert_eq!(everything.events.len(), 5);
+    assert_eq!(everything.events.len(), 6, "refund.created too");
     assert_eq!(everything.events[0].id, other);
     assert_eq!(everything.events[0].facts, EventFacts::Unhandled);
     let account_events: Vec<&StripeEvent> = everything

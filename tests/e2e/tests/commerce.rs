@@ -3,7 +3,8 @@
 //! webhooks): seller A onboards through Stripe's page and the callback; seller B has not; a buyer
 //! pays an order shared by A and B → A is paid, B's share is held; B onboards → B is paid; a
 //! partial refund → proportional reversals; both balances match. Redelivering every event then
-//! changes nothing (exactly once). Then the webhook forwarding is paused, a second order is paid,
+//! changes nothing (exactly once). The refund then fails (repaid), the buyer disputes part of the
+//! charge (taken back) and the platform wins (repaid). Then the webhook forwarding is paused, a second order is paid,
 //! and one reconcile pass (invoked through the local Lambda runtime, as the schedule would) pays
 //! it. Waits are server-side long polls on "event delivered with a 2xx" (the webhook answers only
 //! once its work is done), never sleeps.
@@ -113,7 +114,10 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
 
     // A partial refund takes back each seller's proportional part of their net.
     let refunded = 3_333;
-    let refund_event = stripe.refund(&paid.charge, Some(refunded), true).await;
+    let refund = stripe
+        .refund_with(&paid.charge, Some(refunded), json!({}), true)
+        .await;
+    let refund_event = refund.event.clone();
     stripe.wait_delivered(&refund_event).await;
     let (claim_a, claim_b) = (
         claim(net_a, received, refunded),
@@ -154,6 +158,35 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
             "{who} on Stripe"
         );
     }
+
+    // The refund fails (the money is back on the platform): what it took is repaid to each seller
+    // by a new transfer. The buyer then disputes 5000: taken back in proportion
+    // (DISPUTE_POLICY=reverse); the platform wins: repaid. Each seller ends with their whole net.
+    delivered(&stripe, stripe.fail_refund(&refund.id, true).await).await;
+    for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
+        assert_eq!(stripe.available(acct, "eur").await, net, "refund failed");
+    }
+    let disputed = 5_000;
+    let dispute = stripe.dispute(&paid.charge, Some(disputed), true).await;
+    delivered(&stripe, dispute.events).await;
+    for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
+        let left = net - claim(net, received, disputed);
+        assert_eq!(stripe.available(acct, "eur").await, left, "dispute");
+    }
+    delivered(
+        &stripe,
+        stripe.close_dispute(&dispute.id, "won", true).await,
+    )
+    .await;
+    for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
+        assert_eq!(stripe.available(acct, "eur").await, net, "dispute won");
+    }
+    let transfers = stripe.transfers(&order).await;
+    assert_eq!(
+        transfers.len(),
+        6,
+        "two payouts, two repayments each: {transfers:?}"
+    );
 
     // The webhook endpoint is down: a payment's event is never delivered. One reconcile pass
     // (the scheduled event through the local runtime) catches up and pays A, once.
@@ -251,6 +284,14 @@ fn assert_transfer(transfer: &Value, destination: &str, amount: i64, charge: &st
     assert_eq!(transfer["amount"], amount, "{transfer}");
     assert_eq!(transfer["currency"], "eur", "{transfer}");
     assert_eq!(transfer["source_transaction"], charge, "{transfer}");
+}
+
+/// Waits until each event was delivered with a 2xx.
+async fn delivered(stripe: &Control, events: Vec<String>) {
+    assert!(!events.is_empty());
+    for event in &events {
+        stripe.wait_delivered(event).await;
+    }
 }
 
 /// The transfer has exactly `amount` reversed, in one reversal.

@@ -8,7 +8,7 @@
 pub mod browser;
 mod control;
 
-pub use control::{Control, Fault, Payment, Statuses};
+pub use control::{Control, Disputed, Fault, Payment, Refunded, Statuses};
 pub use stripe_local::{Config as StripeConfig, Handle as StripeServer};
 
 /// A local Stripe server with the default configuration.

@@ -6,7 +6,7 @@
 //! the generator and the config checks built on it always cover the documented catalogue.
 
 use interceptors::metrics::names::{
-    self, CURRENCY, EVENT_TYPE, FUNCTION, METHOD, OUTCOME, REASON, ROUTE, STATE, STATUS,
+    self, CURRENCY, EVENT_TYPE, FUNCTION, METHOD, OUTCOME, REASON, ROUTE, STAGE, STATE, STATUS,
 };
 
 pub use interceptors::metrics::names::NAMESPACE;
@@ -20,6 +20,8 @@ pub const BY_EVENT: &[&str] = &[FUNCTION, EVENT_TYPE, OUTCOME];
 pub const BY_OUTCOME: &[&str] = &[FUNCTION, OUTCOME];
 /// Ledger share states.
 pub const BY_STATE: &[&str] = &[FUNCTION, STATE];
+/// Disputes, by the stage they reached.
+pub const BY_STAGE: &[&str] = &[FUNCTION, CURRENCY, STAGE];
 
 /// The per-request metrics carry the full set and the `["Function"]` roll-up.
 const PER_REQUEST: &[&[&str]] = &[BY_ROUTE, BY_FUNCTION];
@@ -73,6 +75,13 @@ pub const CATALOGUE: &[MetricSpec] = &[
     spec(names::STUCK_SHARES, "Count", &[BY_STATE]),
     spec(names::OLDEST_HELD_SHARE_AGE, "Seconds", &[BY_FUNCTION]),
     spec(names::DRIFT_DETECTED, "Count", &[BY_REASON]),
+    spec(names::DISPUTES, "Count", &[BY_STAGE]),
+    spec(names::DISPUTED_AMOUNT, "None", &[BY_STAGE]),
+    spec(names::REFUNDS_FAILED, "Count", &[BY_CURRENCY]),
+    spec(names::FAILED_REFUND_AMOUNT, "None", &[BY_CURRENCY]),
+    spec(names::REFUNDS_REJECTED, "Count", &[BY_REASON]),
+    spec(names::REPAYS_CREATED, "Count", &[BY_CURRENCY]),
+    spec(names::REPAID_AMOUNT, "None", &[BY_CURRENCY]),
 ];
 
 pub fn find(name: &str) -> Option<&'static MetricSpec> {

@@ -9,6 +9,9 @@ use crate::catalogue::{BY_FUNCTION, BY_ROUTE, NAMESPACE};
 use interceptors::metrics::names;
 use serde_json::{Map, Value, json};
 
+mod flows;
+use flows::{charge_events, reconciler};
+
 /// One EMF record: one directive, the given dimension sets, metrics and root members.
 fn record(
     ts: i64,
@@ -315,55 +318,6 @@ pub fn emf_lines(now_ms: i64) -> Vec<String> {
         ));
     }
     lines.extend(reconciler(ts));
-    lines
-}
-
-/// One reconcile run's records (functions/reconcile/src/metrics.rs), and a refused read.
-fn reconciler(ts: i64) -> Vec<String> {
-    let run = [("run", "reconcile-1")];
-    let mut lines = vec![
-        business(
-            ts,
-            "reconcile",
-            &[],
-            &[
-                (names::EVENTS_CAUGHT_UP, "Count", 2.0),
-                (names::OLDEST_HELD_SHARE_AGE, "Seconds", 5_400.0),
-            ],
-            &run,
-        ),
-        business(
-            ts,
-            "reconcile",
-            &[(names::REASON, "unknown_transfer")],
-            &[(names::DRIFT_DETECTED, "Count", 1.0)],
-            &[("order_id", "ord_123")],
-        ),
-        business(
-            ts,
-            "webhook",
-            &[(names::REASON, "invalid_request_error")],
-            &[(names::STRIPE_REFUSALS, "Count", 1.0)],
-            &[("event_id", "evt_2")],
-        ),
-    ];
-    for (outcome, count) in [("settled", 1.0), ("released", 2.0), ("waiting", 1.0)] {
-        lines.push(business(
-            ts,
-            "reconcile",
-            &[(names::OUTCOME, outcome)],
-            &[(names::SHARES_REDRIVEN, "Count", count)],
-            &run,
-        ));
-    }
-    for (state, count) in names::STATES.into_iter().zip([0.0, 1.0, 0.0]) {
-        lines.push(business(
-            ts,
-            "reconcile",
-            &[(names::STATE, state)],
-            &[(names::STUCK_SHARES, "Count", count)],
-            &run,
-        ));
-    }
+    lines.extend(charge_events(ts));
     lines
 }

@@ -34,7 +34,7 @@ pub use config::{Config, DEFAULT_API_KEY, DeliveryPolicy, WebhookTarget};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
-use resources::{accounts, balance, events, payments, transfers};
+use resources::{accounts, balance, disputes, events, payments, transfers};
 use state::{AppState, Shared};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -158,6 +158,7 @@ fn api(state: Shared) -> Router {
         .route("/v1/payment_intents/{id}", get(payments::retrieve_intent))
         .route("/v1/charges/{id}", get(payments::retrieve_charge))
         .route("/v1/refunds/{id}", get(payments::retrieve_refund))
+        .route("/v1/disputes/{id}", get(disputes::retrieve))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
         .layer(from_fn_with_state(state.clone(), faults::handler_layer))

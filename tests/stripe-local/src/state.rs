@@ -139,6 +139,25 @@ pub struct Refund {
     pub created: i64,
     pub metadata: BTreeMap<String, String>,
     pub balance_transaction: String,
+    /// `succeeded` until the control API fails it (`failed`, with `failure_reason`).
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub failure_balance_transaction: Option<String>,
+}
+
+/// A dispute (chargeback) of a charge; `balance_transactions` holds one withdrawal and, once
+/// won, one reinstatement: `(id, amount, fee)`.
+#[derive(Clone, Debug)]
+pub struct Dispute {
+    pub id: String,
+    pub amount: i64,
+    pub charge: String,
+    pub payment_intent: String,
+    pub currency: String,
+    pub created: i64,
+    pub reason: String,
+    pub status: String,
+    pub balance_transactions: Vec<(String, i64, i64)>,
 }
 
 #[derive(Clone, Debug)]
@@ -190,6 +209,7 @@ pub struct Store {
     pub payment_intents: HashMap<String, PaymentIntent>,
     pub charges: HashMap<String, Charge>,
     pub refunds: HashMap<String, Refund>,
+    pub disputes: HashMap<String, Dispute>,
     /// In creation order.
     pub transfers: Vec<Transfer>,
     pub events: HashMap<String, Event>,

@@ -33,7 +33,8 @@ async fn list(local: &Local, query: &str) -> Resp {
     local.get_api(&format!("/v1/events?{query}"), &[]).await
 }
 
-/// Two payments and a refund of the first: `[pi1, pi2, refund]` in creation order.
+/// Two payments and a refund of the first: `[pi1, pi2, refund.created, charge.refunded]` in
+/// creation order.
 async fn history(local: &Local) -> Vec<String> {
     let first = local.pay("ord-1", 1000, "eur").await;
     let second = local.pay("ord-2", 2000, "eur").await;
@@ -44,7 +45,12 @@ async fn history(local: &Local) -> Vec<String> {
             json!({ "amount": 300 }),
         )
         .await;
-    vec![event_id(&first), event_id(&second), event_id(&refund)]
+    vec![
+        event_id(&first),
+        event_id(&second),
+        refund["refund_event_id"].as_str().unwrap().to_owned(),
+        event_id(&refund),
+    ]
 }
 
 /// `(status, code, param)` of a refused list request.
@@ -70,15 +76,19 @@ async fn lists_newest_first_filtered_by_type_or_types() {
 
     assert_eq!(
         ids(&list(&local, "type=charge.refunded").await),
-        [h[2].as_str()]
+        [h[3].as_str()]
     );
-    assert_eq!(ids(&list(&local, "type=charge.*").await), [h[2].as_str()]);
+    assert_eq!(ids(&list(&local, "type=charge.*").await), [h[3].as_str()]);
+    assert_eq!(ids(&list(&local, "type=refund.*").await), [h[2].as_str()]);
     assert_eq!(
         ids(&list(&local, "type=*.succeeded").await),
         [h[1].clone(), h[0].clone()]
     );
     let both = "types[]=charge.refunded&types[]=payment_intent.succeeded";
-    assert_eq!(ids(&list(&local, both).await), newest_first);
+    assert_eq!(
+        ids(&list(&local, both).await),
+        [h[3].clone(), h[1].clone(), h[0].clone()]
+    );
     // async-stripe's serde_qs writes indexed arrays.
     let indexed = "types[0]=payment_intent.succeeded&types[1]=account.updated";
     assert_eq!(
@@ -113,8 +123,8 @@ async fn pages_with_cursors_like_stripe() {
     assert_eq!(before.body["has_more"], true);
     // A cursor need not match the filter (positions, as on Stripe).
     let refunds_after = format!("type=charge.refunded&starting_after={}", h[0]);
-    assert_eq!(ids(&list(&local, &refunds_after).await), [h[3].as_str()]);
-    assert_eq!(ids(&list(&local, "").await).len(), 6, "default limit 10");
+    assert_eq!(ids(&list(&local, &refunds_after).await), [h[4].as_str()]);
+    assert_eq!(ids(&list(&local, "").await).len(), 8, "default limit 10");
 }
 
 #[tokio::test]
@@ -286,7 +296,7 @@ async fn async_stripe_reads_the_list_with_its_own_types() {
     assert_eq!(page.url, "/v1/events");
     assert!(page.has_more);
     let got: Vec<&str> = page.data.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(got, [h[2].as_str(), h[1].as_str()]);
+    assert_eq!(got, [h[3].as_str(), h[1].as_str()]);
     assert_eq!(page.data[0].type_, EventType::ChargeRefunded);
     assert_eq!(
         page.data[0].api_version.as_deref(),
@@ -304,7 +314,7 @@ async fn async_stripe_reads_the_list_with_its_own_types() {
 
     // A type async-stripe's enum may not know, listed without filters, still reads.
     let all = ListEvent::new().send(&client).await.expect("all events");
-    assert_eq!(all.data.len(), 4);
+    assert_eq!(all.data.len(), 5);
     assert_eq!(all.data[0].type_.as_str(), "customer.created");
 
     let theirs = ListEvent::new()

@@ -33,13 +33,16 @@ pub fn reconciler(stack: &Stack, max_events: usize, max_shares: usize) -> (Deps,
     let sink = MemorySink::new();
     let flows = &stack.deps.flows;
     let deps = Deps {
-        flows: FlowDeps::new(
-            flows.accounts.clone(),
-            flows.ledger.clone(),
-            events.clone(),
-            adapter.clone(),
-            flows.fee_bps,
-        ),
+        // The webhook's flows, with this run's own event log and Stripe client.
+        flows: FlowDeps {
+            accounts: flows.accounts.clone(),
+            ledger: flows.ledger.clone(),
+            events: events.clone(),
+            connect: adapter.clone(),
+            transfers: adapter.clone(),
+            fee_bps: flows.fee_bps,
+            dispute_policy: flows.dispute_policy,
+        },
         events: adapter,
         checkpoints: events,
         settings: ReconcileSettings {

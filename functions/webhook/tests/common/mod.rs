@@ -12,10 +12,11 @@ use std::time::Duration;
 use interceptors::metrics::MemorySink;
 use interceptors::{Interceptors, Metrics};
 use payout_flows::FlowDeps;
+use payouts::claims::DisputePolicy;
 use payouts::ports::{Ledger, NewExpressAccount};
 use payouts::{LedgerShare, PaymentRecord, SellerAccount, keys};
 use serde_json::{Value, json};
-use settings::{HttpSettings, Secret, TableNames};
+use settings::{HttpSettings, PayoutSettings, Secret, TableNames};
 use stripe_adapter::{RetryPolicy, StripeAdapter};
 use stripe_local::{DeliveryPolicy, WebhookTarget};
 use tokio::net::TcpListener;
@@ -43,6 +44,8 @@ pub struct Options {
     pub retry: RetryPolicy,
     pub stripe_timeout: Duration,
     pub delivery: DeliveryPolicy,
+    /// `DISPUTE_POLICY`.
+    pub dispute_policy: DisputePolicy,
 }
 
 impl Default for Options {
@@ -60,6 +63,7 @@ impl Default for Options {
                 backoff: Duration::from_millis(100),
                 timeout: Duration::from_secs(30),
             },
+            dispute_policy: Default::default(),
         }
     }
 }
@@ -139,6 +143,10 @@ impl Stack {
         };
         let interceptors =
             Interceptors::new(Metrics::new(webhook::FUNCTION, sink.clone()), &http, None);
+        let payout = PayoutSettings {
+            platform_fee_bps: u16::try_from(FEE_BPS).expect("a fee in basis points"),
+            absorb_disputes: o.dispute_policy == DisputePolicy::Absorb,
+        };
         let deps = Arc::new(Deps {
             flows: FlowDeps::new(
                 Arc::new(store::DynamoSellerAccounts::new(
@@ -151,7 +159,7 @@ impl Stack {
                     &tables.webhook_events,
                 )),
                 adapter,
-                FEE_BPS,
+                &payout,
             ),
             config: Config {
                 platform_secrets: secrets(&o.platform_secrets),
@@ -289,4 +297,14 @@ pub fn by_destination(transfers: &[Value]) -> Vec<(String, i64)> {
         .collect();
     v.sort();
     v
+}
+
+/// What `destination` holds from an order's transfers at Stripe: received − reversed + repaid
+/// (every transfer, the original and its repayments, less what was reversed of each).
+pub fn net_paid(transfers: &[Value], destination: &str) -> i64 {
+    transfers
+        .iter()
+        .filter(|t| t["destination"] == json!(destination))
+        .map(|t| t["amount"].as_i64().unwrap_or(0) - t["amount_reversed"].as_i64().unwrap_or(0))
+        .sum()
 }

@@ -35,6 +35,8 @@ pub const REDRIVE_OUTCOMES: [&str; 6] = [
 ];
 /// Ledger share state (`StuckShares`): one of [`STATES`].
 pub const STATE: &str = "State";
+/// A dispute's stage (`open`, `withdrawn`, `reinstated`, `lost`, `closed`).
+pub const STAGE: &str = "Stage";
 /// The values of the `State` dimension (every one is written by every reconcile run).
 pub const STATES: [&str; 3] = ["pending", "held", "transferred"];
 
@@ -108,8 +110,24 @@ pub const OLDEST_HELD_SHARE_AGE: &str = "OldestHeldShareAge";
 /// An order whose ledger disagrees with Stripe, by `Reason`.
 pub const DRIFT_DETECTED: &str = "DriftDetected";
 
+// Disputes, failed refunds and repayments (payout flows).
+/// Disputes recorded, by `Currency` and `Stage` (open, withdrawn, reinstated, lost, closed).
+pub const DISPUTES: &str = "Disputes";
+/// Amount of the disputes recorded (minor units), by `Currency` and `Stage`.
+pub const DISPUTED_AMOUNT: &str = "DisputedAmount";
+/// Refunds that failed after they were reported, by `Currency`.
+pub const REFUNDS_FAILED: &str = "RefundsFailed";
+/// Amount of the failed refunds (minor units), by `Currency`.
+pub const FAILED_REFUND_AMOUNT: &str = "FailedRefundAmount";
+/// Refunds whose seller metadata was rejected (nothing moved), by `Reason`.
+pub const REFUNDS_REJECTED: &str = "RefundsRejected";
+/// Sellers repaid by a new transfer (a failed refund, a won dispute), by `Currency`.
+pub const REPAYS_CREATED: &str = "RepaysCreated";
+/// Amount repaid to sellers (minor units), by `Currency`.
+pub const REPAID_AMOUNT: &str = "RepaidAmount";
+
 /// Every metric name above (for catalogue tests and dashboards checks).
-pub const ALL_METRICS: [&str; 29] = [
+pub const ALL_METRICS: [&str; 36] = [
     REQUESTS,
     LATENCY,
     ERRORS,
@@ -139,9 +157,16 @@ pub const ALL_METRICS: [&str; 29] = [
     STUCK_SHARES,
     OLDEST_HELD_SHARE_AGE,
     DRIFT_DETECTED,
+    DISPUTES,
+    DISPUTED_AMOUNT,
+    REFUNDS_FAILED,
+    FAILED_REFUND_AMOUNT,
+    REFUNDS_REJECTED,
+    REPAYS_CREATED,
+    REPAID_AMOUNT,
 ];
 
 /// Every dimension name above.
-pub const ALL_DIMENSIONS: [&str; 9] = [
-    FUNCTION, METHOD, ROUTE, STATUS, CURRENCY, REASON, EVENT_TYPE, OUTCOME, STATE,
+pub const ALL_DIMENSIONS: [&str; 10] = [
+    FUNCTION, METHOD, ROUTE, STATUS, CURRENCY, REASON, EVENT_TYPE, OUTCOME, STATE, STAGE,
 ];

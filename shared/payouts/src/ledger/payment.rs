@@ -16,6 +16,7 @@ impl PaymentRecord {
             status: PaymentStatus::Accepted,
             shares: plan.shares.clone(),
             refunded_applied: 0,
+            events: Default::default(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -42,6 +43,7 @@ impl PaymentRecord {
             },
             shares: Vec::new(),
             refunded_applied: 0,
+            events: Default::default(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -64,26 +66,21 @@ impl PaymentRecord {
         })
     }
 
-    /// Stripe's cumulative `amount_refunded` (clamped to `0..=amount_received`) is now applied to
-    /// the shares. A stale or duplicate total does not advance, and a rejected payment has no
-    /// shares to apply it to: both are errors the caller treats as "nothing to do".
-    pub fn apply_refund(
+    /// The charge's refunds and disputes are now `events` (merged by the caller, see
+    /// [`crate::claims::ChargeEvents`]); `refunded_applied` follows their live refund total. A
+    /// rejected payment has no shares to apply them to: an error the caller treats as "nothing
+    /// to do".
+    pub fn record_events(
         &self,
-        amount_refunded: i64,
+        events: crate::claims::ChargeEvents,
         now: i64,
     ) -> Result<PaymentRecord, TransitionError> {
         if self.status != PaymentStatus::Accepted {
             return Err(TransitionError::PaymentRejected);
         }
-        let total = amount_refunded.clamp(0, self.amount_received.max(0));
-        if total <= self.refunded_applied {
-            return Err(TransitionError::RefundNotAdvancing {
-                amount_refunded,
-                applied: self.refunded_applied,
-            });
-        }
         let mut next = self.clone();
-        next.refunded_applied = total;
+        next.refunded_applied = events.refunded().clamp(0, self.amount_received.max(0));
+        next.events = events;
         next.version = self.version.saturating_add(1);
         next.updated_at = now;
         Ok(next)

@@ -52,31 +52,39 @@ fn rejected_record_keeps_code_and_detail() {
         }
     );
     assert_eq!((r.currency.as_str(), r.version), ("xyz", 1));
-    assert_eq!(r.apply_refund(5, T0), Err(TransitionError::PaymentRejected));
+    assert_eq!(
+        r.record_events(Default::default(), T0),
+        Err(TransitionError::PaymentRejected)
+    );
 }
 
 #[test]
-fn refunds_apply_cumulatively_and_only_forward() {
+fn recorded_events_set_the_live_refund_total_clamped_to_received() {
+    use crate::claims::{ChargeEvents, RefundEntry, RefundScope, RefundStatus};
     let r = PaymentRecord::accepted(&plan(), T0);
-    let r1 = r.apply_refund(300, T0 + 1).unwrap();
+    let refund = |amount, status| RefundEntry {
+        amount,
+        status,
+        scope: RefundScope::Proportional,
+    };
+    let events = ChargeEvents::default()
+        .with_refund("re_1", refund(300, RefundStatus::Succeeded))
+        .unwrap()
+        .with_refund("re_2", refund(200, RefundStatus::Failed))
+        .unwrap();
+    let r1 = r.record_events(events.clone(), T0 + 1).unwrap();
     assert_eq!(
         (r1.refunded_applied, r1.version, r1.updated_at),
         (300, 2, T0 + 1)
     );
-    // Redelivery and out-of-order smaller totals do not advance.
-    for stale in [300, 299, 0, -5] {
-        assert_eq!(
-            r1.apply_refund(stale, T0 + 2),
-            Err(TransitionError::RefundNotAdvancing {
-                amount_refunded: stale,
-                applied: 300
-            })
-        );
-    }
-    // More than received is clamped to received.
-    let full = r1.apply_refund(5000, T0 + 3).unwrap();
-    assert_eq!(full.refunded_applied, 1000);
-    assert!(full.apply_refund(1000, T0 + 4).is_err());
+    assert_eq!(r1.events, events);
+    let more = events
+        .with_refund("re_3", refund(5000, RefundStatus::Pending))
+        .unwrap();
+    assert_eq!(
+        r1.record_events(more, T0 + 2).unwrap().refunded_applied,
+        1000
+    );
 }
 
 #[test]

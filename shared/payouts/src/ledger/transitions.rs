@@ -107,6 +107,11 @@ impl LedgerShare {
             transfer_attempts: 0,
             key_round: 0,
             reversal_attempts: 0,
+            repaid: 0,
+            repays: Vec::new(),
+            repay_attempts: 0,
+            applied: 0,
+            dispute: None,
             attention: None,
             created_at: now,
             updated_at: now,
@@ -114,14 +119,18 @@ impl LedgerShare {
         }
     }
 
-    fn next(&self, now: i64) -> LedgerShare {
+    pub(crate) fn next(&self, now: i64) -> LedgerShare {
         let mut next = self.clone();
         next.version = self.version.saturating_add(1);
         next.updated_at = now;
         next
     }
 
-    fn require(&self, state: ShareState, action: &'static str) -> Result<(), TransitionError> {
+    pub(crate) fn require(
+        &self,
+        state: ShareState,
+        action: &'static str,
+    ) -> Result<(), TransitionError> {
         if self.state == state {
             Ok(())
         } else {
@@ -133,7 +142,7 @@ impl LedgerShare {
     }
 
     fn check_target(&self, target: i64) -> Result<(), TransitionError> {
-        if target > self.refunded && target <= self.net {
+        if target > self.refunded && target - self.repaid <= self.net {
             Ok(())
         } else {
             Err(TransitionError::BadTarget {

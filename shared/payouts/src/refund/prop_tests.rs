@@ -41,6 +41,7 @@ fn apply(t: &mut Tracked, received: i64, total: i64) {
                 t.share = t.share.withhold(target, 1).unwrap();
                 assert_eq!(void, t.share.state == ShareState::Void);
             }
+            other => panic!("a growing refund never shrinks a claim: {other:?}"),
         }
     }
 }

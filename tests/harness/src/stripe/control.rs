@@ -10,17 +10,11 @@ use serde_json::{Value, json};
 
 use super::StripeServer;
 
+mod money;
+pub use money::{Disputed, Payment, Refunded};
+
 /// What the webhook answered to each delivery attempt (`None`: no answer).
 pub type Statuses = Vec<Option<u16>>;
-
-/// A payment made through the control API.
-#[derive(Clone, Debug)]
-pub struct Payment {
-    pub payment_intent: String,
-    pub charge: String,
-    /// The `payment_intent.succeeded` event.
-    pub event: String,
-}
 
 /// A fault for the next calls of one endpoint (see stripe-local's `faults` module).
 #[derive(Clone, Debug)]
@@ -115,72 +109,6 @@ impl Control {
 
     pub async fn delete(&self, path: &str) -> Value {
         self.call(Method::DELETE, path, None).await
-    }
-
-    // ---- money in and out ---------------------------------------------------------------
-
-    /// A buyer pays `amount` for `order` whose metadata names the sellers' gross shares
-    /// (`[("usr_a", 6000)]` → `veza_shares = usr_a:6000`). `deliver: false` only records the
-    /// `payment_intent.succeeded` event.
-    pub async fn pay(
-        &self,
-        order: &str,
-        currency: &str,
-        amount: i64,
-        shares: &[(&str, i64)],
-        deliver: bool,
-    ) -> Payment {
-        let shares: Vec<String> = shares.iter().map(|(s, g)| format!("{s}:{g}")).collect();
-        let metadata = json!({ "veza_order_id": order, "veza_shares": shares.join(",") });
-        self.pay_with_metadata(currency, amount, metadata, deliver)
-            .await
-    }
-
-    pub async fn pay_with_metadata(
-        &self,
-        currency: &str,
-        amount: i64,
-        metadata: Value,
-        deliver: bool,
-    ) -> Payment {
-        self.payment(json!({
-            "currency": currency, "amount": amount, "metadata": metadata, "deliver": deliver,
-        }))
-        .await
-    }
-
-    /// A payment from a raw `POST /_control/payments` body (`order_id`, `transfer_group`, ...).
-    pub async fn payment(&self, body: Value) -> Payment {
-        let v = self.post("payments", body).await;
-        Payment {
-            payment_intent: str_of(&v["payment_intent"]["id"]),
-            charge: str_of(&v["charge"]["id"]),
-            event: str_of(&v["event_id"]),
-        }
-    }
-
-    /// Refunds `amount` (or the rest) of a charge; returns the `charge.refunded` event id.
-    pub async fn refund(&self, charge: &str, amount: Option<i64>, deliver: bool) -> String {
-        let mut body = json!({ "deliver": deliver });
-        if let Some(a) = amount {
-            body["amount"] = json!(a);
-        }
-        let v = self.post(&format!("charges/{charge}/refunds"), body).await;
-        str_of(&v["event_id"])
-    }
-
-    /// Sets one currency of an account's balance (`platform` for the platform's own).
-    pub async fn set_balance(&self, account: &str, currency: &str, available: i64, pending: i64) {
-        let body = json!({ "currency": currency, "available": available, "pending": pending });
-        self.post(&format!("accounts/{account}/balance"), body)
-            .await;
-    }
-
-    /// Sets one currency's available balance, leaving its pending amount as it is.
-    pub async fn set_available(&self, account: &str, currency: &str, available: i64) {
-        let body = json!({ "currency": currency, "available": available });
-        self.post(&format!("accounts/{account}/balance"), body)
-            .await;
     }
 
     // ---- accounts -------------------------------------------------------------------------
@@ -382,7 +310,15 @@ impl Control {
     }
 }
 
-fn str_of(v: &Value) -> String {
+pub(crate) fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("expected an array, got {v}"))
+        .iter()
+        .map(str_of)
+        .collect()
+}
+
+pub(crate) fn str_of(v: &Value) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("expected a string, got {v}"))
         .to_owned()

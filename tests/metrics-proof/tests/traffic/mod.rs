@@ -56,6 +56,7 @@ pub async fn drive() -> Traffic {
     let stack = Stack::start().await;
     let sellers = sellers::onboarding(&stack).await;
     webhooks::deliveries(&stack, &sellers).await;
+    webhooks::disputes(&stack, &sellers).await;
     reconciler::runs(&stack, &sellers).await;
     // Last, so seller A holds money from the webhook's and the reconciler's transfers.
     sellers::balance(&stack).await;
@@ -159,7 +160,7 @@ impl Stack {
                 db.ledger.clone(),
                 db.events.clone(),
                 stripe,
-                u32::from(payout.platform_fee_bps),
+                &payout,
             )
         };
         let (onboard_facade, onboard_sink) = facade(onboard::FUNCTION, true).await;

@@ -49,8 +49,21 @@ async fn pay(stack: &Stack, amount: i64, metadata: Value) -> (String, String) {
     (paid.event, paid.charge)
 }
 
-async fn refund(stack: &Stack, charge: &str, amount: i64) -> String {
-    stack.control.refund(charge, Some(amount), false).await
+/// A refund recorded by the local Stripe: its two events as a subscribed endpoint receives them
+/// (`charge.refunded`, `refund.created`). The second changes nothing: refunds count by id.
+async fn refund(stack: &Stack, charge: &str, amount: i64, what: &str) {
+    let refunded = stack
+        .control
+        .refund_with(charge, Some(amount), json!({}), false)
+        .await;
+    for event in [refunded.event, refunded.refund_event] {
+        expect(
+            deliver(stack, PLATFORM, &event).await,
+            200,
+            "processed",
+            what,
+        );
+    }
 }
 
 /// Every flow of the webhook and every outcome: processed, duplicate, ignored, rejected, failed;
@@ -83,22 +96,10 @@ pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
     );
 
     // Partial refund: both transfers are partly reversed.
-    let first = refund(stack, &charge, 2_000).await;
-    expect(
-        deliver(stack, PLATFORM, &first).await,
-        200,
-        "processed",
-        "refund 1",
-    );
+    refund(stack, &charge, 2_000, "refund 1").await;
     // A paid its balance out: A's reversal is refused (kept for attention), B's goes through.
     stack.control.set_available(&sellers.a, EUR, 0).await;
-    let second = refund(stack, &charge, 2_000).await;
-    expect(
-        deliver(stack, PLATFORM, &second).await,
-        200,
-        "processed",
-        "refund 2",
-    );
+    refund(stack, &charge, 2_000, "refund 2").await;
 
     // Metadata without shares: recorded as rejected, answered 200.
     let (bad, _) = pay(stack, 1_000, json!({ "veza_order_id": "ord_metrics_bad" })).await;
@@ -149,5 +150,58 @@ pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
         200,
         "processed",
         "redelivered",
+    );
+}
+
+/// Delivers every event in `events` to the platform route, each processed.
+async fn deliver_all(stack: &Stack, events: &[String], what: &str) {
+    for event in events {
+        expect(
+            deliver(stack, PLATFORM, event).await,
+            200,
+            "processed",
+            what,
+        );
+    }
+}
+
+/// A charge's life after its payment: a refund whose seller metadata is rejected (nothing moved),
+/// a refund that fails after it was reported (B's reversal repaid), a dispute whose funds are
+/// withdrawn (B's part reversed) and then won (repaid).
+pub async fn disputes(stack: &Stack, sellers: &Sellers) {
+    let metadata =
+        json!({ "veza_order_id": "ord_metrics_4", "veza_shares": format!("{SELLER_B}:5000") });
+    let (paid, charge) = pay(stack, 5_000, metadata).await;
+    deliver_all(stack, &[paid], "payment to B").await;
+    let named = json!({ "veza_refund_shares": "usr_metrics_unknown:500" });
+    let rejected = stack
+        .control
+        .refund_with(&charge, Some(500), named, false)
+        .await;
+    deliver_all(stack, &[rejected.event, rejected.refund_event], "rejected").await;
+
+    let refunded = stack
+        .control
+        .refund_with(&charge, Some(1_000), json!({}), false)
+        .await;
+    deliver_all(stack, &[refunded.event, refunded.refund_event], "refund").await;
+    let failed = stack.control.fail_refund(&refunded.id, false).await;
+    deliver_all(stack, &failed, "failed refund").await;
+
+    let dispute = stack.control.dispute(&charge, Some(2_000), false).await;
+    deliver_all(stack, &dispute.events, "dispute").await;
+    let won = stack.control.close_dispute(&dispute.id, "won", false).await;
+    deliver_all(stack, &won, "dispute won").await;
+    let transfers = stack.control.transfers("ord_metrics_4").await;
+    assert!(
+        transfers
+            .iter()
+            .all(|t| t["destination"] == sellers.b.as_str()),
+        "{transfers:?}"
+    );
+    assert_eq!(
+        transfers.len(),
+        3,
+        "the payment, then two repayments: {transfers:?}"
     );
 }

@@ -219,6 +219,7 @@ async fn objects(State(state): State<Shared>) -> Json<Value> {
         "payment_intents": s.payment_intents.len(),
         "charges": s.charges.len(),
         "refunds": s.refunds.len(),
+        "disputes": s.disputes.len(),
         "transfers": s.transfers.len(),
         "transfer_reversals": reversals,
         "events": s.events.len(),

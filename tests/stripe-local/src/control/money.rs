@@ -3,7 +3,7 @@
 use super::body;
 use crate::error::{ApiError, ApiResult};
 use crate::resources::onboarding::{self, OnboardingUpdate};
-use crate::resources::{balance, payments};
+use crate::resources::{balance, disputes, events, payments};
 use crate::state::{PLATFORM, Shared};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,6 +18,9 @@ pub fn router() -> Router<Shared> {
         .route("/accounts/{id}/balance", post(set_balance))
         .route("/payments", post(pay))
         .route("/charges/{id}/refunds", post(refund))
+        .route("/charges/{id}/disputes", post(dispute))
+        .route("/disputes/{id}/close", post(close_dispute))
+        .route("/refunds/{id}/fail", post(fail_refund))
 }
 
 /// `{"complete": true}` or a partial update; emits Connect `account.updated`.
@@ -77,8 +80,59 @@ async fn refund(
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
     let req: payments::RefundRequest = body(&bytes)?;
-    let (refund, charge, event) = payments::refund(&state, &id, req)?;
+    let (refund, charge, event, refund_event) = payments::refund(&state, &id, req)?;
     Ok(Json(
-        json!({ "refund": refund, "charge": charge, "event_id": event.id }),
+        json!({ "refund": refund, "charge": charge, "event_id": event.id, "refund_event_id": refund_event.id }),
     ))
+}
+
+/// The answer of a control call that emitted `emitted`: each is delivered when `deliver`.
+fn emitted(
+    state: &Shared,
+    key: &str,
+    object: Value,
+    emitted: &[crate::state::Event],
+    deliver: bool,
+) -> Json<Value> {
+    if deliver {
+        for e in emitted {
+            events::deliver(state, e);
+        }
+    }
+    let ids: Vec<&str> = emitted.iter().map(|e| e.id.as_str()).collect();
+    Json(json!({ key: object, "event_ids": ids }))
+}
+
+/// Opens a dispute on the charge: `charge.dispute.created` and `charge.dispute.funds_withdrawn`.
+async fn dispute(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let req: disputes::DisputeRequest = body(&bytes)?;
+    let deliver = req.deliver;
+    let (dispute, events) = disputes::open(&state, &id, req)?;
+    Ok(emitted(&state, "dispute", dispute, &events, deliver))
+}
+
+/// `{"outcome": "won"|"lost"}`: `charge.dispute.funds_reinstated` (won) and `charge.dispute.closed`.
+async fn close_dispute(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let req: disputes::OutcomeRequest = body(&bytes)?;
+    let (dispute, events) = disputes::close(&state, &id, &req)?;
+    Ok(emitted(&state, "dispute", dispute, &events, req.deliver))
+}
+
+/// Fails a refund: `refund.failed` and `charge.refund.updated`.
+async fn fail_refund(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult<Json<Value>> {
+    let req: disputes::OutcomeRequest = body(&bytes)?;
+    let (refund, events) = disputes::fail_refund(&state, &id)?;
+    Ok(emitted(&state, "refund", refund, &events, req.deliver))
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod balance;
+pub mod disputes;
 pub mod events;
 pub mod onboarding;
 pub mod payments;

@@ -43,7 +43,8 @@ pub fn render_refund(r: &Refund) -> Value {
         "charge": r.charge, "created": r.created, "currency": r.currency,
         "destination_details": { "card": { "type": "refund" }, "type": "card" },
         "metadata": r.metadata, "payment_intent": r.payment_intent, "reason": null,
-        "receipt_number": null, "source_transfer_reversal": null, "status": "succeeded",
+        "receipt_number": null, "source_transfer_reversal": null, "status": r.status,
+        "failure_reason": r.failure_reason, "failure_balance_transaction": r.failure_balance_transaction,
         "transfer_reversal": null
     })
 }
@@ -65,7 +66,8 @@ pub fn render_charge(store: &Store, c: &Charge) -> Value {
             "email": null, "name": "Jenny Rosen", "phone": null, "tax_id": null
         },
         "calculated_statement_descriptor": "STRIPE-LOCAL", "captured": true, "created": c.created,
-        "currency": c.currency, "customer": null, "description": null, "disputed": false,
+        "currency": c.currency, "customer": null, "description": null,
+        "disputed": store.disputes.values().any(|d| d.charge == c.id),
         "failure_balance_transaction": null, "failure_code": null, "failure_message": null,
         "fraud_details": {}, "livemode": false, "metadata": c.metadata, "on_behalf_of": null,
         "outcome": {
@@ -279,19 +281,32 @@ pub struct RefundRequest {
 }
 
 /// Refunds (part of) a charge, debits the platform, emits `charge.refunded` with the charge
-/// (cumulative `amount_refunded`). Returns `(refund, charge, event)`.
+/// (cumulative `amount_refunded`, its refunds embedded) and `refund.created` with the refund.
+/// Only `charge.refunded` is delivered at once (what the functions' older tests wait on);
+/// `refund.created` is listable and deliverable on demand. Returns `(refund, charge, event)`;
+/// the refund's own event is the fourth.
 pub fn refund(
     state: &AppState,
     charge_id: &str,
     req: RefundRequest,
-) -> ApiResult<(Value, Value, Event)> {
+) -> ApiResult<(Value, Value, Event, Event)> {
     let metadata = validate_metadata(&req.metadata)?;
-    let (refund_json, charge_json, event) = {
+    let (refund_json, charge_json, event, refund_event) = {
         let mut store = state.store();
         let charge = store
             .charges
             .get(charge_id)
             .ok_or_else(|| ApiError::missing("charge", charge_id, "charge"))?;
+        let open_dispute = store.disputes.values().any(|d| {
+            d.charge == charge_id && !matches!(d.status.as_str(), "won" | "lost" | "warning_closed")
+        });
+        if open_dispute {
+            return Err(ApiError::request(
+                Some("charge_disputed"),
+                None,
+                format!("Charge {charge_id} has been charged back; cannot issue a refund."),
+            ));
+        }
         let left = charge.amount - charge.amount_refunded;
         if left == 0 {
             return Err(ApiError::request(
@@ -325,10 +340,23 @@ pub fn refund(
             created: state.clock.now(),
             metadata,
             balance_transaction: new_id("txn"),
+            status: "succeeded".into(),
+            failure_reason: None,
+            failure_balance_transaction: None,
         };
         let previous = json!({ "amount_refunded": charge.amount_refunded, "refunded": false });
         store.balance_mut(PLATFORM, &r.currency).available -= amount;
         store.refunds.insert(r.id.clone(), r.clone());
+        let refund_json = render_refund(&r);
+        let refund_event = events::record(
+            state,
+            &mut store,
+            "refund.created",
+            None,
+            refund_json.clone(),
+            None,
+            Default::default(),
+        );
         let charge = store
             .charges
             .get_mut(charge_id)
@@ -346,10 +374,10 @@ pub fn refund(
             Some(previous),
             Default::default(),
         );
-        (render_refund(&r), charge_json, event)
+        (refund_json, charge_json, event, refund_event)
     };
     if req.deliver {
         events::deliver(state, &event);
     }
-    Ok((refund_json, charge_json, event))
+    Ok((refund_json, charge_json, event, refund_event))
 }
