@@ -207,12 +207,14 @@ start_functions() {
     wait_port "cargo lambda watch" "${STARTED_PIDS[-1]}" "$port" 120 ||
         { tail -n 20 "$logfile" >&2; die "cargo lambda watch did not start (see $(rel "$logfile"))"; }
     warm_up GET /api/v1/sell/balance 401
+    warm_up GET /api/v1/sell/payouts 401
     warm_up POST /api/v1/sell/connect/onboard 401
     warm_up GET /api/v1/sell/connect/callback 302
     warm_up POST /api/v1/webhooks/stripe 400
     SUMMARY+=("API             http://127.0.0.1:$port   (cargo lambda watch, log: $(rel "$logfile"))")
     SUMMARY+=("  POST /api/v1/sell/connect/onboard    GET /api/v1/sell/connect/callback")
-    SUMMARY+=("  GET  /api/v1/sell/balance            POST /api/v1/webhooks/stripe[/connect]")
+    SUMMARY+=("  GET  /api/v1/sell/balance            GET  /api/v1/sell/payouts")
+    SUMMARY+=("  POST /api/v1/webhooks/stripe[/connect]")
 }
 
 # The seller kit's demo page (web/demo, served by vite) at FRONTEND_URL when that is a local

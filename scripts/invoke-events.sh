@@ -54,6 +54,8 @@ CHECKS=(
     "webhook-stripe-charge-refunded.json          webhook  signed 200 -"
     "webhook-stripe-connect-account-updated.json  webhook  as-is  400 signature_invalid"
     "webhook-stripe-connect-account-updated.json  webhook  signed 200 -"
+    "payouts.json                                 balance  as-is  401 token_malformed"
+    "payouts.json                                 balance  token  200 -"
     "reconcile-scheduled.json                     reconcile as-is report -"
 )
 

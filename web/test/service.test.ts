@@ -1,6 +1,6 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { BALANCE_URL, balanceHandlers, MOCK_API, onboardHandlers, reply } from "../src/mocks/handlers";
+import { BALANCE_URL, balanceHandlers, MOCK_API, onboardHandlers, PAYOUTS_URL, reply } from "../src/mocks/handlers";
 import { MOCK_NOW } from "../src/mocks/service";
 import { createMarketplaceService, parseLanding } from "../src/services/marketplaceService";
 import { server } from "./setup";
@@ -119,5 +119,24 @@ describe("marketplaceService", () => {
     expect(parseLanding("?onboarding=error&code=<script>")).toEqual({ outcome: "error", code: "unknown" });
     expect(parseLanding("?onboarding=bogus")).toBeNull();
     expect(parseLanding("")).toBeNull();
+  });
+  it("pages the payout history with the last order as the cursor, and types a bad cursor", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(PAYOUTS_URL, ({ request }) => {
+        const url = new URL(request.url);
+        seen.push(url.search);
+        return url.searchParams.get("starting_after") === "nowhere"
+          ? reply("listSellerPayouts", "400", "cursor_invalid")
+          : reply("listSellerPayouts", "200", "history");
+      }),
+    );
+    const { svc } = service();
+    const first = await svc.listSellerPayouts({ limit: 4 });
+    expect(first.ok && first.data.has_more).toBe(true);
+    expect(first.ok && first.data.data.map((p) => p.state)).toEqual(["disputed", "held", "partially_reversed", "paid"]);
+    const bad = await svc.listSellerPayouts({ startingAfter: "nowhere" });
+    expect(!bad.ok && bad.error.kind === "problem" && bad.error.code).toBe("cursor_invalid");
+    expect(seen).toEqual(["?limit=4", "?starting_after=nowhere"]);
   });
 });

@@ -1,3 +1,7 @@
+//! The seller's money: `GET /api/v1/sell/balance` (here) and the payout history
+//! `GET /api/v1/sell/payouts` ([`payouts`]): both read-only views of the token's own seller, so
+//! one function, one cold start and one policy serve them.
+//!
 //! `GET /api/v1/sell/balance`: the seller's Stripe balance, per currency, in minor units.
 //!
 //! The seller is always the token's `sub` (nothing in the path or query names one), so a token
@@ -13,13 +17,14 @@
 //! Stripe rate-limited us), `retryable: true`, `Retry-After`.
 
 pub mod cache;
+pub mod payouts;
 
 use std::sync::Arc;
 
+use ::payouts::ports::{BalanceCache, Balances, Ledger, SellerAccounts};
+use ::payouts::{Money, OnboardingStatus};
 use http::{Method, StatusCode};
 use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route};
-use payouts::ports::{BalanceCache, Balances, SellerAccounts};
-use payouts::{Money, OnboardingStatus};
 use serde::Serialize;
 
 pub use cache::CachePolicy;
@@ -34,6 +39,8 @@ pub struct Deps {
     pub accounts: Arc<dyn SellerAccounts>,
     pub cache: Arc<dyn BalanceCache>,
     pub balances: Arc<dyn Balances>,
+    /// The payout ledger (the history's shares).
+    pub ledger: Arc<dyn Ledger>,
     pub policy: CachePolicy,
     pub interceptors: Interceptors,
 }
@@ -65,9 +72,18 @@ impl BalanceBody {
     }
 }
 
-/// Serves one request through the interceptor facade (auth: seller token).
+/// Serves one request of either route through the interceptor facade (auth: seller token).
 pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
-    deps.interceptors
+    let interceptors = &deps.interceptors;
+    if req.uri().path().ends_with(payouts::ROUTE.template) {
+        let ledger = deps.ledger.as_ref();
+        return interceptors
+            .handle(payouts::ROUTE, req, |ctx, req| {
+                payouts::payouts(ledger, ctx, req)
+            })
+            .await;
+    }
+    interceptors
         .handle(ROUTE, req, |ctx, req| balance(deps, ctx, req))
         .await
 }

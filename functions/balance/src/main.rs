@@ -27,6 +27,7 @@ async fn deps() -> Result<Deps, BoxError> {
         accounts: stores.accounts,
         cache: stores.balance_cache,
         balances: Arc::new(adapter),
+        ledger: stores.ledger,
         policy,
         interceptors,
     })

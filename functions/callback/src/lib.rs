@@ -23,7 +23,6 @@ use std::sync::Arc;
 
 use http::Method;
 use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route, names};
-use lambda_http::RequestExt as _;
 use onboarding::{CallbackMode, Onboarding, StateError, VerifiedState, mint_link, refresh_flags};
 use payouts::OnboardingStatus;
 use payouts::ports::{ConnectAccounts, EventLog, RateBuckets, SellerAccounts};
@@ -92,14 +91,14 @@ async fn callback(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
 
 /// Where the seller's browser goes next, or why the callback failed.
 async fn land(deps: &Deps, ctx: &Ctx, req: &Request) -> Result<String, ApiError> {
-    let mode = query_param(req, "mode")
+    let mode = interceptors::request::query_param(req, "mode")
         .as_deref()
         .and_then(CallbackMode::parse)
         .ok_or_else(|| {
             ApiError::validation("mode_invalid", "mode must be refresh or return.")
                 .with_param("mode")
         })?;
-    let state = query_param(req, "state").unwrap_or_default();
+    let state = interceptors::request::query_param(req, "state").unwrap_or_default();
     let verified = deps
         .onboarding
         .signer
@@ -181,26 +180,4 @@ async fn claim_refresh(deps: &Deps, state: &VerifiedState) -> Result<(), ApiErro
 
 fn state_problem(error: StateError) -> ApiError {
     ApiError::validation(error.code(), error.to_string()).with_param("state")
-}
-
-/// The one value of `name`; absent, empty or repeated (ambiguous) → `None`.
-/// API Gateway v2 events carry the parsed query; a request built from a bare URI (local tools)
-/// only has it in the URI.
-fn query_param(req: &Request, name: &str) -> Option<String> {
-    let values: Vec<String> = match req.query_string_parameters_ref() {
-        Some(map) => map
-            .all(name)
-            .unwrap_or_default()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-        None => url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-            .collect(),
-    };
-    match values.as_slice() {
-        [one] if !one.is_empty() => Some(one.clone()),
-        _ => None,
-    }
 }

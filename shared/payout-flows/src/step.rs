@@ -22,6 +22,11 @@ pub trait Versioned: Clone + Send + Sync + Sized {
     async fn replace(&self, ledger: &dyn Ledger) -> Result<bool, StoreError>;
     /// The record as stored now.
     async fn reload(&self, ledger: &dyn Ledger) -> Result<Option<Self>, StoreError>;
+    /// `self`, about to replace `before`, with what the write records besides the decision (a
+    /// share's history).
+    fn after(self, _before: &Self) -> Self {
+        self
+    }
 }
 
 #[async_trait]
@@ -34,6 +39,9 @@ impl Versioned for LedgerShare {
     }
     async fn reload(&self, ledger: &dyn Ledger) -> Result<Option<Self>, StoreError> {
         ledger.share(&self.order_id, &self.seller).await
+    }
+    fn after(self, before: &Self) -> Self {
+        self.chronicled(before)
     }
 }
 
@@ -83,6 +91,7 @@ where
         let Some(next) = decide(&current)? else {
             return Ok(Cas::Unchanged(current));
         };
+        let next = next.after(&current);
         if next.replace(ledger).await? {
             return Ok(Cas::Written(next));
         }

@@ -141,6 +141,9 @@ pub struct LedgerShare {
     /// Set when a human must look (a refused transfer or reversal, a transfer that differs from
     /// the plan).
     pub attention: Option<String>,
+    /// What each write moved, oldest first (`crate::history`): the seller's payout history.
+    #[serde(default)]
+    pub history: Vec<crate::history::ShareEvent>,
     pub created_at: i64,
     pub updated_at: i64,
     /// Optimistic-concurrency version; every write is conditional on it.

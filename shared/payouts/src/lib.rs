@@ -11,6 +11,7 @@ pub mod claims;
 pub mod clock;
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod history;
 pub mod keys;
 pub mod ledger;
 #[cfg(feature = "memory")]

@@ -87,6 +87,21 @@ pub trait Ledger: Send + Sync {
     ) -> Result<Vec<LedgerShare>, StoreError>;
     /// Compare-and-set on `version` (the stored version must equal `share.version - 1`).
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError>;
+    /// The seller's payout history: their shares newest first (by `created_at`, then order id,
+    /// both descending), those after `after` (the last share of the previous page), at most
+    /// `limit`. Eventually consistent on DynamoDB (an index).
+    async fn seller_history(
+        &self,
+        seller: &str,
+        after: Option<&LedgerShare>,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError>;
+}
+
+/// Where a share sorts in its seller's history (`Ledger::seller_history`): larger is newer.
+/// Zero-padded so that string order is time order (unix seconds fit in 12 digits).
+pub fn history_key(share: &LedgerShare) -> String {
+    format!("{:012}#{}", share.created_at.max(0), share.order_id)
 }
 
 /// Processed webhook events, for de-duplication (entries expire after Stripe's retry window).

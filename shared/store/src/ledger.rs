@@ -3,7 +3,9 @@
 //! - `ORDER#<order>` / `PAYMENT`: the payment record.
 //! - `ORDER#<order>` / `SHARE#<seller>`: one share per seller, with `gsi1pk = SELLER#<seller>`
 //!   and `gsi1sk = <state>#<order>` rewritten on every write, so the `by-seller` index answers
-//!   "this seller's held (or pending) shares" with one Query per state. While the share is open
+//!   "this seller's held (or pending) shares" with one Query per state; `hist_sk` =
+//!   `<created_at, 12 digits>#<order>` orders the `seller-history` index (same partition key)
+//!   newest first for the seller's payout history. While the share is open
 //!   (`LedgerShare::is_open`) it also carries `open_pk = OPEN#<state>#<shard>` and
 //!   `open_sk = <updated_at, 12 digits>#<order>#<seller>`; a final share has neither, so the
 //!   sparse `open` index holds exactly the shares the reconciler must look at, oldest first.
@@ -18,13 +20,14 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
-use payouts::ports::{Ledger, StoreError};
+use payouts::ports::{Ledger, StoreError, history_key};
 use payouts::{LedgerShare, PaymentRecord, ShareState};
 
 use crate::error::{other, put_written};
 use crate::item::{Item, from_item, n, s, string_attr, to_item, transact};
 
 const SELLER_INDEX: &str = "by-seller";
+const HISTORY_INDEX: &str = "seller-history";
 const OPEN_INDEX: &str = "open";
 /// Partitions of the `open` index (each takes ~1000 writes/s): a flash sale's shares spread over
 /// them by order id.
@@ -62,6 +65,7 @@ fn share_item(sh: &LedgerShare) -> Result<Item, StoreError> {
             "gsi1sk",
             s(format!("{}#{}", sh.state.as_str(), sh.order_id)),
         ),
+        ("hist_sk", s(history_key(sh))),
     ];
     let mut item = to_item(sh, keys)?;
     if sh.is_open() {
@@ -311,6 +315,29 @@ impl Ledger for DynamoLedger {
         let mut shares = self.seller_shares_in(seller, ShareState::Held).await?;
         shares.extend(self.seller_shares_in(seller, ShareState::Pending).await?);
         Ok(shares)
+    }
+
+    async fn seller_history(
+        &self,
+        seller: &str,
+        after: Option<&LedgerShare>,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(HISTORY_INDEX)
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .expression_attribute_values(":seller", s(format!("SELLER#{seller}")));
+        query = match after {
+            None => query.key_condition_expression("gsi1pk = :seller"),
+            Some(last) => query
+                .key_condition_expression("gsi1pk = :seller AND hist_sk < :after")
+                .expression_attribute_values(":after", s(history_key(last))),
+        };
+        self.query_all(query, limit).await
     }
 
     async fn open_shares(

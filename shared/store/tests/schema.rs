@@ -99,13 +99,16 @@ fn template_defines_every_table_key_index_and_ttl() {
         .collect();
     assert_eq!(
         names,
-        ["pk", "sk", "gsi1pk", "gsi1sk", "open_pk", "open_sk"]
+        [
+            "pk", "sk", "gsi1pk", "gsi1sk", "hist_sk", "open_pk", "open_sk"
+        ]
     );
-    let [by_seller, open] = ledger.global_indexes.as_slice() else {
-        panic!("two GSIs expected")
+    let [by_seller, history, open] = ledger.global_indexes.as_slice() else {
+        panic!("three GSIs expected")
     };
     for (gsi, name, (hash, range)) in [
         (by_seller, "by-seller", ("gsi1pk", "gsi1sk")),
+        (history, "seller-history", ("gsi1pk", "hist_sk")),
         (open, "open", ("open_pk", "open_sk")),
     ] {
         assert_eq!(gsi.index_name(), name);

@@ -4,7 +4,7 @@
 //! pays an order shared by A and B → A is paid, B's share is held; B onboards → B is paid; a
 //! partial refund → proportional reversals; both balances match. Redelivering every event then
 //! changes nothing (exactly once). The refund then fails (repaid), the buyer disputes part of the
-//! charge (taken back) and the platform wins (repaid). Then the webhook forwarding is paused, a second order is paid,
+//! charge (taken back) and the platform wins (repaid); the seller's payout history shows it all. Then the webhook forwarding is paused, a second order is paid,
 //! and one reconcile pass (invoked through the local Lambda runtime, as the schedule would) pays
 //! it. Waits are server-side long polls on "event delivered with a 2xx" (the webhook answers only
 //! once its work is done), never sleeps.
@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 const ONBOARD: &str = "/api/v1/sell/connect/onboard";
 const BALANCE: &str = "/api/v1/sell/balance";
+const PAYOUTS: &str = "/api/v1/sell/payouts";
 
 fn fee(gross: i64, bps: i64) -> i64 {
     (gross * bps + 5_000) / 10_000
@@ -187,6 +188,32 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
         6,
         "two payouts, two repayments each: {transfers:?}"
     );
+    // A's payout history tells it: paid, reversed by the refund, repaid when it failed, reversed
+    // by the dispute, repaid when it was won; A holds the whole net.
+    let history = api
+        .api(Method::GET, PAYOUTS, Some(&token_a))
+        .await
+        .expect(200, "A's payout history");
+    let item = &history.json["data"][0];
+    assert_eq!(item["order_id"], order.as_str(), "{}", history.text);
+    assert_eq!(item["state"], "paid", "{}", history.text);
+    let kinds: Vec<&str> = item["events"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for kind in [
+        "paid",
+        "reversed",
+        "repaid",
+        "dispute_withdrawn",
+        "dispute_won",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let held = item["transferred"].as_i64().unwrap() - item["reversed"].as_i64().unwrap();
+    assert_eq!(held, net_a, "{}", history.text);
 
     // The webhook endpoint is down: a payment's event is never delivered. One reconcile pass
     // (the scheduled event through the local runtime) catches up and pays A, once.

@@ -133,13 +133,7 @@ fn an_undocumented_status_method_or_path_is_drift() {
     assert!(verify(&a).unwrap_err().contains("418 is not documented"));
     let a = answer("DELETE", BALANCE, 200, "application/json", b"{}");
     assert!(verify(&a).unwrap_err().contains("no delete operation"));
-    let a = answer(
-        "GET",
-        "/api/v1/sell/payouts",
-        200,
-        "application/json",
-        b"{}",
-    );
+    let a = answer("GET", "/api/v1/sell/orders", 200, "application/json", b"{}");
     assert!(verify(&a).unwrap_err().contains("no path"));
     // Another method's 405 is the path's documented 405; a preflight is API Gateway's.
     let body = problem(405, "method_not_allowed");

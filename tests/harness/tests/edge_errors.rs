@@ -66,7 +66,7 @@ fn every_operation_documents_api_gateways_own_answers() {
             }
         }
     }
-    assert_eq!(operations, 5);
+    assert_eq!(operations, 6);
 }
 
 #[test]

@@ -592,6 +592,275 @@ export const examples = {
       }
     }
   },
+  "listSellerPayouts": {
+    "200": {
+      "application/json": {
+        "empty": {
+          "data": [],
+          "has_more": false
+        },
+        "history": {
+          "data": [
+            {
+              "order_id": "ord_2026_000131",
+              "created_at": 1764167400,
+              "currency": "eur",
+              "gross": 3000,
+              "fee": 375,
+              "net": 2625,
+              "state": "disputed",
+              "transferred": 2625,
+              "reversed": 2100,
+              "transfer_id": "tr_1QdisputedAAAA",
+              "events": [
+                {
+                  "at": 1764167401,
+                  "kind": "paid",
+                  "amount": 2625
+                },
+                {
+                  "at": 1764253800,
+                  "kind": "reversed",
+                  "amount": 2100
+                },
+                {
+                  "at": 1764253800,
+                  "kind": "dispute_withdrawn",
+                  "amount": 0
+                }
+              ]
+            },
+            {
+              "order_id": "ord_2026_000124",
+              "created_at": 1764081000,
+              "currency": "eur",
+              "gross": 4000,
+              "fee": 500,
+              "net": 3500,
+              "state": "held",
+              "transferred": 0,
+              "reversed": 0,
+              "events": [
+                {
+                  "at": 1764081000,
+                  "kind": "held",
+                  "amount": 3500
+                }
+              ]
+            },
+            {
+              "order_id": "ord_2026_000123",
+              "created_at": 1764080000,
+              "currency": "eur",
+              "gross": 6000,
+              "fee": 750,
+              "net": 5250,
+              "state": "partially_reversed",
+              "transferred": 5250,
+              "reversed": 1050,
+              "transfer_id": "tr_1QpartlyAAAAAA",
+              "events": [
+                {
+                  "at": 1764080001,
+                  "kind": "paid",
+                  "amount": 5250
+                },
+                {
+                  "at": 1764166400,
+                  "kind": "reversed",
+                  "amount": 1050
+                }
+              ]
+            },
+            {
+              "order_id": "ord_2026_000120",
+              "created_at": 1763990000,
+              "currency": "usd",
+              "gross": 1999,
+              "fee": 250,
+              "net": 1749,
+              "state": "paid",
+              "transferred": 1749,
+              "reversed": 0,
+              "transfer_id": "tr_1QpaidAAAAAAAA",
+              "events": [
+                {
+                  "at": 1763990001,
+                  "kind": "paid",
+                  "amount": 1749
+                }
+              ]
+            }
+          ],
+          "has_more": true
+        }
+      }
+    },
+    "400": {
+      "application/problem+json": {
+        "limit_invalid": {
+          "type": "urn:veza:problem:limit_invalid",
+          "title": "Bad Request",
+          "status": 400,
+          "detail": "limit must be an integer from 1 to 100.",
+          "code": "limit_invalid",
+          "category": "validation",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000021",
+          "param": "limit"
+        },
+        "cursor_invalid": {
+          "type": "urn:veza:problem:cursor_invalid",
+          "title": "Bad Request",
+          "status": 400,
+          "detail": "starting_after is not one of your orders.",
+          "code": "cursor_invalid",
+          "category": "validation",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000021",
+          "param": "starting_after"
+        }
+      }
+    },
+    "401": {
+      "application/problem+json": {
+        "token_missing": {
+          "type": "urn:veza:problem:token_missing",
+          "title": "Unauthorized",
+          "status": 401,
+          "detail": "An Authorization: Bearer token is required.",
+          "code": "token_missing",
+          "category": "auth",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000002"
+        },
+        "token_malformed": {
+          "type": "urn:veza:problem:token_malformed",
+          "title": "Unauthorized",
+          "status": 401,
+          "detail": "The access token is not a well-formed JWT.",
+          "code": "token_malformed",
+          "category": "auth",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000003"
+        },
+        "token_expired": {
+          "type": "urn:veza:problem:token_expired",
+          "title": "Unauthorized",
+          "status": 401,
+          "detail": "The access token has expired.",
+          "code": "token_expired",
+          "category": "auth",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000004"
+        },
+        "token_invalid": {
+          "type": "urn:veza:problem:token_invalid",
+          "title": "Unauthorized",
+          "status": 401,
+          "detail": "The access token signature is not valid.",
+          "code": "token_invalid",
+          "category": "auth",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000005"
+        }
+      }
+    },
+    "403": {
+      "application/problem+json": {
+        "not_a_seller": {
+          "type": "urn:veza:problem:not_a_seller",
+          "title": "Forbidden",
+          "status": 403,
+          "detail": "This account does not have the seller role.",
+          "code": "not_a_seller",
+          "category": "auth",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000006"
+        }
+      }
+    },
+    "404": {
+      "application/json": {
+        "apiGateway": {
+          "message": "Not Found"
+        }
+      }
+    },
+    "405": {
+      "application/problem+json": {
+        "method_not_allowed": {
+          "type": "urn:veza:problem:method_not_allowed",
+          "title": "Method Not Allowed",
+          "status": 405,
+          "detail": "This route only answers GET.",
+          "code": "method_not_allowed",
+          "category": "validation",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000018"
+        }
+      }
+    },
+    "413": {
+      "application/problem+json": {
+        "payload_too_large": {
+          "type": "urn:veza:problem:payload_too_large",
+          "title": "Payload Too Large",
+          "status": 413,
+          "detail": "The request body exceeds 65536 bytes.",
+          "code": "payload_too_large",
+          "category": "validation",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000010"
+        }
+      }
+    },
+    "429": {
+      "application/json": {
+        "apiGateway": {
+          "message": "Too Many Requests"
+        }
+      }
+    },
+    "500": {
+      "application/problem+json": {
+        "internal_error": {
+          "type": "urn:veza:problem:internal_error",
+          "title": "Internal Server Error",
+          "status": 500,
+          "detail": "An internal error occurred. Quote the request_id when reporting it.",
+          "code": "internal_error",
+          "category": "internal",
+          "retryable": false,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000013"
+        }
+      },
+      "application/json": {
+        "apiGateway": {
+          "message": "Internal Server Error"
+        }
+      }
+    },
+    "503": {
+      "application/problem+json": {
+        "upstream_unavailable": {
+          "type": "urn:veza:problem:upstream_unavailable",
+          "title": "Service Unavailable",
+          "status": 503,
+          "detail": "A payment or storage service is temporarily unavailable; retry later.",
+          "code": "upstream_unavailable",
+          "category": "upstream",
+          "retryable": true,
+          "request_id": "8f1c2d3e-0000-4000-8000-000000000017"
+        }
+      },
+      "application/json": {
+        "apiGateway": {
+          "message": "Service Unavailable"
+        }
+      }
+    }
+  },
   "stripeWebhook": {
     "200": {
       "application/json": {

@@ -60,6 +60,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sell/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller's payout history, newest first (always the token's own shares)
+         * @description Each of the seller's shares of an order: gross, fee, net, what was transferred (the transfer and any repayments) and reversed, its state and its events. Cursor pages: starting_after is the order_id of the last item of the previous page; has_more says whether to ask. Read from the ledger only (no Stripe call): index reads are eventually consistent, so a share written a moment ago may show on the next read.
+         */
+        get: operations["listSellerPayouts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -70,8 +90,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Platform webhook endpoint (payment_intent.succeeded, charge.refunded)
-         * @description Stripe's deliveries (payment_intent.succeeded, charge.refunded). The signature is verified over the raw bytes first; then the event is processed exactly once. 200 for processed, duplicate, ignored and rejected (recorded) events; 400 when the signature or payload is not acceptable (nothing stored); 503 so that Stripe redelivers.
+         * Platform webhook endpoint (payments, refunds, disputes)
+         * @description Stripe's deliveries (payment_intent.succeeded, charge.refunded, refund.created/updated/failed, charge.refund.updated, charge.dispute.created/funds_withdrawn/funds_reinstated/closed/updated). The signature is verified over the raw bytes first; then the event is processed exactly once. 200 for processed, duplicate, ignored and rejected (recorded) events; 400 when the signature or payload is not acceptable (nothing stored); 503 so that Stripe redelivers.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -174,6 +194,41 @@ export interface components {
             /** @description true when Stripe was unavailable and a cached balance (at most 24 h old) is served: show its age */
             stale: boolean;
         };
+        PayoutPage: {
+            data: components["schemas"]["PayoutItem"][];
+            /** @description more items follow the last one (ask with starting_after = its order_id) */
+            has_more: boolean;
+        };
+        /** @description One share: what the buyer paid for the seller's items (gross), the platform fee, the seller's net; transferred - reversed is what the seller holds from it. Integer minor units of currency. */
+        PayoutItem: {
+            order_id: string;
+            /** @description unix seconds */
+            created_at: number;
+            currency: string;
+            gross: number;
+            fee: number;
+            net: number;
+            /**
+             * @description held: waiting for the seller's onboarding; pending: being transferred; paid; void: refunded in full before any transfer; reversed / partially_reversed: refunds or a dispute took (part of) it back; disputed: a dispute is open or was lost
+             * @enum {string}
+             */
+            state: "held" | "pending" | "paid" | "void" | "reversed" | "partially_reversed" | "disputed";
+            /** @description sent to the seller (the transfer and any repayments) */
+            transferred: number;
+            /** @description taken back by transfer reversals */
+            reversed: number;
+            /** @description the Stripe transfer, once made */
+            transfer_id?: string;
+            events: components["schemas"]["PayoutEvent"][];
+        };
+        PayoutEvent: {
+            /** @description unix seconds */
+            at: number;
+            /** @enum {string} */
+            kind: "held" | "paid" | "withheld" | "restored" | "reversed" | "repaid" | "void" | "dispute_opened" | "dispute_withdrawn" | "dispute_won" | "dispute_lost" | "dispute_closed";
+            /** @description minor units moved (0 for a state or a dispute stage) */
+            amount: number;
+        };
         Received: {
             /** @constant */
             received: true;
@@ -230,6 +285,11 @@ export interface components {
         BalanceErrorCode: "token_missing" | "token_malformed" | "token_expired" | "token_invalid" | "not_a_seller" | "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal_error" | "stripe_account_missing" | "stripe_refused" | "upstream_unavailable";
         BalanceProblem: components["schemas"]["Problem"] & {
             code: components["schemas"]["BalanceErrorCode"];
+        };
+        /** @enum {string} */
+        PayoutsErrorCode: "token_missing" | "token_malformed" | "token_expired" | "token_invalid" | "not_a_seller" | "method_not_allowed" | "payload_too_large" | "limit_invalid" | "cursor_invalid" | "internal_error" | "upstream_unavailable";
+        PayoutsProblem: components["schemas"]["Problem"] & {
+            code: components["schemas"]["PayoutsErrorCode"];
         };
         /** @enum {string} */
         CallbackErrorCode: "method_not_allowed" | "payload_too_large" | "rate_limited" | "internal_error";
@@ -701,6 +761,155 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["BalanceProblem"] & {
+                        /** @constant */
+                        status?: 503;
+                        /** @enum {unknown} */
+                        code?: "upstream_unavailable";
+                    };
+                    "application/json": components["schemas"]["EdgeMessage"];
+                };
+            };
+        };
+    };
+    listSellerPayouts: {
+        parameters: {
+            query?: {
+                /** @description items per page, 1 to 100 */
+                limit?: number;
+                /** @description the order_id of the last item of the previous page (one of the seller's own orders) */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutPage"];
+                };
+            };
+            /** @description A bad limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {unknown} */
+                        code?: "limit_invalid" | "cursor_invalid";
+                    };
+                };
+            };
+            /** @description Missing, malformed, expired or invalid token (token_expired: refresh it and retry once) */
+            401: {
+                headers: {
+                    /** @description Bearer challenge (RFC 6750) */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {unknown} */
+                        code?: "token_missing" | "token_malformed" | "token_expired" | "token_invalid";
+                    };
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    /** @description error="insufficient_scope" for not_a_seller */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {unknown} */
+                        code?: "not_a_seller";
+                    };
+                };
+            };
+            /** @description API Gateway routes no such method and path: {"message":"Not Found"} */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeMessage"];
+                };
+            };
+            /** @description Another method on this path: answered by the function when a route reaches it */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 405;
+                        /** @enum {unknown} */
+                        code?: "method_not_allowed";
+                    };
+                };
+            };
+            /** @description The body is larger than MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {unknown} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description API Gateway's own throttling ({"message"}, no Retry-After: back off) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EdgeMessage"];
+                };
+            };
+            /** @description internal_error (a bug or a misconfiguration: not retryable; quote request_id); or API Gateway's {"message":"Internal Server Error"} when the function crashed or timed out */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                    "application/json": components["schemas"]["EdgeMessage"];
+                };
+            };
+            /** @description DynamoDB unavailable, retryable after Retry-After (problem+json); or API Gateway's {"message":"Service Unavailable"} */
+            503: {
+                headers: {
+                    /** @description Seconds to wait: on every problem+json 429/503, never on API Gateway's own answers */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["PayoutsProblem"] & {
                         /** @constant */
                         status?: 503;
                         /** @enum {unknown} */

@@ -8,6 +8,7 @@ import { examples } from "../api/examples.gen";
 export const MOCK_API = "http://api.test";
 export const BALANCE_URL = `${MOCK_API}/api/v1/sell/balance`;
 export const ONBOARD_URL = `${MOCK_API}/api/v1/sell/connect/onboard`;
+export const PAYOUTS_URL = `${MOCK_API}/api/v1/sell/payouts`;
 
 type Examples = typeof examples;
 type Op = keyof Examples;

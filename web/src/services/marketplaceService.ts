@@ -18,6 +18,9 @@ export type OnboardingStatus = Schemas["OnboardingStatus"];
 export type Status = Schemas["Status"];
 export type Money = Schemas["Money"];
 export type BalanceErrorCode = Schemas["BalanceErrorCode"];
+export type PayoutPage = Schemas["PayoutPage"];
+export type PayoutItem = Schemas["PayoutItem"];
+export type PayoutsErrorCode = Schemas["PayoutsErrorCode"];
 export type OnboardErrorCode = Schemas["OnboardErrorCode"];
 export type LandingOutcome = Schemas["LandingOutcome"];
 export type LandingErrorCode = Schemas["LandingErrorCode"];
@@ -57,6 +60,9 @@ export interface MarketplaceServiceOptions {
 export interface MarketplaceService {
   getSellerBalance(): Promise<Result<SellerBalance, BalanceErrorCode>>;
   connectOnboard(): Promise<Result<OnboardingStatus, OnboardErrorCode>>;
+  /** One page of the seller's payout history, newest first; the next page starts after the last
+   * item's `order_id` when `has_more`. */
+  listSellerPayouts(page?: { limit?: number; startingAfter?: string }): Promise<Result<PayoutPage, PayoutsErrorCode>>;
 }
 
 type Raw = { data?: unknown; error?: unknown; response: Response };
@@ -106,6 +112,13 @@ export function createMarketplaceService(options: MarketplaceServiceOptions): Ma
     async connectOnboard() {
       const result = await authorized<OnboardErrorCode>((headers) => client.POST("/api/v1/sell/connect/onboard", { headers }));
       return result.ok ? { ok: true, data: result.data as OnboardingStatus } : result;
+    },
+    async listSellerPayouts(page = {}) {
+      const query = { limit: page.limit, starting_after: page.startingAfter };
+      const result = await authorized<PayoutsErrorCode>((headers) =>
+        client.GET("/api/v1/sell/payouts", { headers, params: { query } }),
+      );
+      return result.ok ? { ok: true, data: result.data as PayoutPage } : result;
     },
   };
 }

@@ -14,7 +14,7 @@ use interceptors::{Body, Response};
 use payouts::SellerAccount;
 use payouts::ports::{ConnectAccounts, NewExpressAccount, SellerAccounts};
 use serde_json::{Value, json};
-use store::{DynamoBalanceCache, DynamoSellerAccounts};
+use store::{DynamoBalanceCache, DynamoLedger, DynamoSellerAccounts};
 use stripe_adapter::StripeAdapter;
 
 pub const BALANCE: &str = "GET /v1/balance";
@@ -24,6 +24,7 @@ pub struct World {
     pub adapter: StripeAdapter,
     pub accounts: Arc<DynamoSellerAccounts>,
     pub cache: Arc<DynamoBalanceCache>,
+    pub ledger: Arc<DynamoLedger>,
     pub deps: balance::Deps,
     pub metrics: Arc<MemorySink>,
 }
@@ -45,12 +46,14 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
         client.clone(),
         &tables.seller_accounts,
     ));
+    let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
     let cache = Arc::new(DynamoBalanceCache::new(client, &tables.balance_cache));
     let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true).await;
     let deps = balance::Deps {
         accounts: accounts.clone(),
         cache: cache.clone(),
         balances: Arc::new(adapter(&stripe)),
+        ledger: ledger.clone(),
         policy,
         interceptors,
     };
@@ -59,6 +62,7 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
         stripe,
         accounts,
         cache,
+        ledger,
         deps,
         metrics,
     }

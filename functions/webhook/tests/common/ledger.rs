@@ -83,6 +83,14 @@ impl Ledger for FlakyLedger {
     ) -> Result<Vec<LedgerShare>, StoreError> {
         self.inner.open_shares(state, updated_before, limit).await
     }
+    async fn seller_history(
+        &self,
+        seller: &str,
+        after: Option<&LedgerShare>,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        self.inner.seller_history(seller, after, limit).await
+    }
     async fn replace_share(&self, share: &LedgerShare) -> Result<bool, StoreError> {
         if share.state == ShareState::Transferred {
             // Which write this is, from what is stored: marking transferred, recording a

@@ -1,10 +1,12 @@
 //! Per-request plumbing: request id, tracing span, the handler context, and body checks.
 
 mod body;
+mod query;
 #[cfg(test)]
 mod tests;
 
 pub use body::{body_bytes, check_body_size, parse_json, require_json};
+pub use query::query_param;
 
 use crate::auth::{Auth, Principal};
 use crate::error::ApiError;

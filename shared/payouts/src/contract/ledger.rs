@@ -7,6 +7,7 @@ use super::ledger_shares::{
     concurrent_identical_inserts_have_one_winner,
     concurrent_replacements_of_one_version_have_one_winner,
     open_shares_are_exactly_the_open_ones_oldest_first, replace_share_is_compare_and_set,
+    seller_history_pages_newest_first_and_only_the_sellers,
     shares_are_created_once_and_listed_per_order, unsettled_shares_follow_every_state_change,
 };
 use super::{assert_conflict, cases, the_one_winner};
@@ -27,6 +28,7 @@ pub async fn ledger_contract<L: Ledger + 'static>(fresh: impl AsyncFn() -> L) {
         replace_share_is_compare_and_set,
         unsettled_shares_follow_every_state_change,
         open_shares_are_exactly_the_open_ones_oldest_first,
+        seller_history_pages_newest_first_and_only_the_sellers,
         concurrent_replacements_of_one_version_have_one_winner,
         concurrent_identical_inserts_have_one_winner,
     );

@@ -197,3 +197,43 @@ pub(super) async fn concurrent_identical_inserts_have_one_winner(ledger: Book) {
     assert_eq!(winners(&shares), 1, "{shares:?}");
     assert_eq!(winners(&payments), 1, "{payments:?}");
 }
+
+pub(super) async fn seller_history_pages_newest_first_and_only_the_sellers(ledger: Book) {
+    // Created at 100, 300, 200 and 300 again (same second: the larger order id is newer).
+    let at = |order: &str, created_at| LedgerShare {
+        created_at,
+        ..share(order, "sam", ShareState::Held)
+    };
+    let shares = [at("o1", 100), at("o2", 300), at("o3", 200), at("o4", 300)];
+    for s in &shares {
+        assert!(ledger.insert_share(s).await.unwrap());
+    }
+    assert!(
+        ledger
+            .insert_share(&share("o2", "tom", ShareState::Held))
+            .await
+            .unwrap()
+    );
+    // Moves in state do not move a share in the history.
+    let moved = next(shares[0].clone(), ShareState::Pending);
+    assert!(ledger.replace_share(&moved).await.unwrap());
+
+    let orders = |page: &[LedgerShare]| page.iter().map(|s| s.order_id.clone()).collect::<Vec<_>>();
+    let first = ledger.seller_history("sam", None, 3).await.unwrap();
+    assert_eq!(orders(&first), ["o4", "o2", "o3"]);
+    assert!(first.iter().all(|s| s.seller == "sam"));
+    let second = ledger.seller_history("sam", first.last(), 3).await.unwrap();
+    assert_eq!(second, vec![moved], "the share as stored now");
+    let end = ledger
+        .seller_history("sam", second.last(), 3)
+        .await
+        .unwrap();
+    assert!(end.is_empty());
+    assert!(
+        ledger
+            .seller_history("nobody", None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -113,10 +113,12 @@ impl LedgerShare {
             applied: 0,
             dispute: None,
             attention: None,
+            history: Vec::new(),
             created_at: now,
             updated_at: now,
             version: 1,
         }
+        .first_events()
     }
 
     pub(crate) fn next(&self, now: i64) -> LedgerShare {

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::{lock, predecessor};
-use crate::ports::{Ledger, StoreError};
+use crate::ports::{Ledger, StoreError, history_key};
 use crate::{LedgerShare, PaymentRecord, ShareState};
 
 /// [`Ledger`] in memory. Creation succeeds only when nothing is stored, replacement only when
@@ -144,6 +144,24 @@ impl Ledger for MemoryLedger {
         let held = book.seller_shares_in(seller, ShareState::Held);
         let pending = book.seller_shares_in(seller, ShareState::Pending);
         Ok(held.chain(pending).cloned().collect())
+    }
+
+    async fn seller_history(
+        &self,
+        seller: &str,
+        after: Option<&LedgerShare>,
+        limit: usize,
+    ) -> Result<Vec<LedgerShare>, StoreError> {
+        let book = lock(&self.state);
+        let before = after.map(history_key);
+        let mut mine: Vec<&LedgerShare> = book
+            .shares
+            .values()
+            .filter(|s| s.seller == seller)
+            .filter(|s| before.as_ref().is_none_or(|b| history_key(s) < *b))
+            .collect();
+        mine.sort_by_key(|s| std::cmp::Reverse(history_key(s)));
+        Ok(mine.into_iter().take(limit).cloned().collect())
     }
 
     async fn open_shares(

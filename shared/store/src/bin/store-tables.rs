@@ -28,7 +28,19 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let client = store::client(Some(&endpoint)).await;
+    // A local server's first request may take seconds (moto loads its DynamoDB backend then, on
+    // a busy machine): this one-off tool waits longer than the functions' bounded calls do.
+    let functions_client = store::client(Some(&endpoint)).await;
+    let patient = aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .operation_attempt_timeout(std::time::Duration::from_secs(30))
+        .operation_timeout(std::time::Duration::from_secs(60))
+        .build();
+    let config = functions_client
+        .config()
+        .to_builder()
+        .timeout_config(patient);
+    let client = aws_sdk_dynamodb::Client::from_conf(config.build());
     for table in &tables {
         let var = table.env_var();
         let name = std::env::var(&var)

@@ -60,6 +60,7 @@ pub async fn drive() -> Traffic {
     reconciler::runs(&stack, &sellers).await;
     // Last, so seller A holds money from the webhook's and the reconciler's transfers.
     sellers::balance(&stack).await;
+    sellers::payouts(&stack).await;
     let captured = stack
         .sinks
         .iter()
@@ -196,6 +197,7 @@ impl Stack {
                 accounts: balance_db.accounts,
                 cache: balance_db.cache,
                 balances: Arc::new(balances),
+                ledger: balance_db.ledger,
                 policy: balance::CachePolicy::new(
                     cache.cache_ttl,
                     stripe.timeout * stripe_attempts,

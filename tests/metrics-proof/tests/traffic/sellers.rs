@@ -26,6 +26,7 @@ pub struct Sellers {
 const ONBOARD: &str = "/api/v1/sell/connect/onboard";
 const CALLBACK: &str = "/api/v1/sell/connect/callback";
 const BALANCE: &str = "/api/v1/sell/balance";
+const PAYOUTS: &str = "/api/v1/sell/payouts";
 
 async fn onboard(stack: &Stack, seller: &str) -> Value {
     let token = token(seller, &["seller"]);
@@ -141,4 +142,29 @@ pub async fn balance(stack: &Stack) {
     assert_eq!(status, 401, "{body}");
     let (status, body) = get(Some(token(SELLER_A, &["buyer"]))).await;
     assert_eq!(status, 403, "{body}");
+}
+
+/// Seller B's payout history (the balance function's second route), in pages of one: the cursor
+/// is read (GetItem) and each page is one index Query; a bad limit is a 400.
+pub async fn payouts(stack: &Stack) {
+    let get = |query: String| async move {
+        let req = Event::new("GET", PAYOUTS)
+            .bearer(Some(&token(SELLER_B, &["seller"])))
+            .query(&query)
+            .request();
+        let resp = stack.balance(req).await;
+        (resp.status().as_u16(), body_json(&resp))
+    };
+    let (status, first) = get("limit=1".into()).await;
+    assert_eq!((status, &first["has_more"]), (200, &json!(true)), "{first}");
+    let last = text(&first["data"][0], "order_id");
+    let (status, next) = get(format!("limit=1&starting_after={last}")).await;
+    assert_eq!(status, 200, "{next}");
+    assert_ne!(text(&next["data"][0], "order_id"), last, "{next}");
+    let (status, bad) = get("limit=0".into()).await;
+    assert_eq!(
+        (status, &bad["code"]),
+        (400, &json!("limit_invalid")),
+        "{bad}"
+    );
 }
