@@ -4,33 +4,9 @@
 
 mod common;
 
-use common::{EUR, Options, Stack, net_paid};
+use common::{EUR, Options, Stack, delivered, net_paid, paid_order};
 use payouts::ShareState;
 use payouts::claims::{DisputePolicy, DisputeStage};
-
-/// 10 000 paid, alice 3000 (net 2625) and bob 7000 (net 6125) at 12.5 %.
-async fn paid_order(stack: &Stack, order: &str) -> (String, String, harness::stripe::Payment) {
-    let alice = stack.seller("usr_alice", true).await;
-    let bob = stack.seller("usr_bob", true).await;
-    let paid = stack
-        .control
-        .pay(
-            order,
-            EUR,
-            10_000,
-            &[("usr_alice", 3000), ("usr_bob", 7000)],
-            true,
-        )
-        .await;
-    stack.control.wait_delivered(&paid.event).await;
-    (alice, bob, paid)
-}
-
-async fn delivered(stack: &Stack, events: &[String]) {
-    for e in events {
-        stack.control.wait_delivered(e).await;
-    }
-}
 
 #[tokio::test]
 async fn a_dispute_after_a_partial_refund_takes_back_the_rest_and_a_win_repays_it() {

@@ -4,27 +4,9 @@
 
 mod common;
 
-use common::{EUR, Stack, net_paid};
+use common::{EUR, Stack, delivered, net_paid, paid_order};
 use payouts::claims::RefundScope;
 use serde_json::json;
-
-/// 10 000 paid, alice 3000 (net 2625) and bob 7000 (net 6125) at 12.5 %.
-async fn paid_order(stack: &Stack, order: &str) -> (String, String, harness::stripe::Payment) {
-    let alice = stack.seller("usr_alice", true).await;
-    let bob = stack.seller("usr_bob", true).await;
-    let paid = stack
-        .control
-        .pay(
-            order,
-            EUR,
-            10_000,
-            &[("usr_alice", 3000), ("usr_bob", 7000)],
-            true,
-        )
-        .await;
-    stack.control.wait_delivered(&paid.event).await;
-    (alice, bob, paid)
-}
 
 #[tokio::test]
 async fn a_failed_refund_is_repaid_once_and_a_later_refund_reversed_again() {
@@ -44,9 +26,7 @@ async fn a_failed_refund_is_repaid_once_and_a_later_refund_reversed_again() {
 
     // It fails: `refund.failed` (and `charge.refund.updated`) give it all back.
     let failed = stack.control.fail_refund(&refund.id, true).await;
-    for e in &failed {
-        stack.control.wait_delivered(e).await;
-    }
+    delivered(&stack, &failed).await;
     let transfers = stack.control.transfers("ord_fail").await;
     assert_eq!(
         (net_paid(&transfers, &alice), net_paid(&transfers, &bob)),

@@ -20,13 +20,7 @@ const TIMES_PER_ORDER: u32 = 2;
 async fn life(stack: &Stack, order: &str) -> Vec<String> {
     let paid = stack
         .control
-        .pay(
-            order,
-            EUR,
-            10_000,
-            &[("usr_alice", 3000), ("usr_bob", 7000)],
-            false,
-        )
+        .pay(order, EUR, 10_000, &common::WORKED_EXAMPLE, false)
         .await;
     let first = stack
         .control

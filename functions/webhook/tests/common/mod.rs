@@ -308,3 +308,26 @@ pub fn net_paid(transfers: &[Value], destination: &str) -> i64 {
         .map(|t| t["amount"].as_i64().unwrap_or(0) - t["amount_reversed"].as_i64().unwrap_or(0))
         .sum()
 }
+
+/// The README's worked example, paid and delivered: 10 000, alice 3000 (net 2625) and bob 7000
+/// (net 6125) at 12.5 %; returns (alice's account, bob's account, the payment).
+pub async fn paid_order(stack: &Stack, order: &str) -> (String, String, harness::stripe::Payment) {
+    let alice = stack.seller("usr_alice", true).await;
+    let bob = stack.seller("usr_bob", true).await;
+    let paid = stack
+        .control
+        .pay(order, EUR, 10_000, &WORKED_EXAMPLE, true)
+        .await;
+    stack.control.wait_delivered(&paid.event).await;
+    (alice, bob, paid)
+}
+
+/// The worked example's shares.
+pub const WORKED_EXAMPLE: [(&str, i64); 2] = [("usr_alice", 3000), ("usr_bob", 7000)];
+
+/// Waits until each event was delivered with a 2xx.
+pub async fn delivered(stack: &Stack, events: &[String]) {
+    for e in events {
+        stack.control.wait_delivered(e).await;
+    }
+}
