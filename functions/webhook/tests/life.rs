@@ -47,16 +47,19 @@ async fn life(stack: &Stack, order: &str) -> Vec<String> {
     events
 }
 
-/// Delivers `event` `times` times at once until one delivery was processed (a 5xx is Stripe's
-/// cue to redeliver, as it would).
+/// Delivers `event` `times` times at once until one delivery was processed, as Stripe would: a
+/// 5xx (contention, or a DynamoDB call that timed out on a loaded machine) is its cue to deliver
+/// again, after a short backoff, for at most two minutes.
 async fn deliver(stack: &Stack, event: &str, times: u32) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut seen = Vec::new();
-    for _ in 0..10 {
+    while tokio::time::Instant::now() < deadline {
         let statuses = stack.control.deliver(event, times, times).await;
         if statuses.contains(&Some(200)) {
             return;
         }
         seen.push(statuses);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     let body = stack.control.event(event).await;
     panic!("{event} ({}) was never processed: {seen:?}", body["type"]);
