@@ -10,7 +10,7 @@ import addFormats from "ajv-formats";
 import type { HttpHandler } from "msw";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { balanceHandlers, onboardHandlers } from "../src/mocks/handlers";
+import { balanceHandlers, onboardHandlers, payoutsHandlers } from "../src/mocks/handlers";
 import { parseLanding } from "../src/services/marketplaceService";
 import { server } from "./setup";
 
@@ -33,6 +33,7 @@ function validate(path: string, method: string, status: number, media: string, b
 const routes: [string, string, Record<string, HttpHandler>][] = [
   ["/api/v1/sell/balance", "get", balanceHandlers],
   ["/api/v1/sell/connect/onboard", "post", onboardHandlers],
+  ["/api/v1/sell/payouts", "get", payoutsHandlers],
 ];
 
 describe("MSW fixtures", () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import * as balanceStories from "../src/stories/SellerBalanceCard.stories";
 import * as dashboardStories from "../src/stories/SellerDashboardView.stories";
 import * as buttonStories from "../src/stories/SellerOnboardingButton.stories";
+import * as historyStories from "../src/stories/SellerPayoutHistory.stories";
 import { navigations } from "../src/mocks/navigations";
 import { server } from "./setup";
 
@@ -110,10 +111,49 @@ const dashboard: Record<Exclude<keyof typeof dashboardStories, "default">, Check
   },
 };
 
+/** The rows' cells, as the seller reads them. */
+async function rows(): Promise<string[][]> {
+  const table = await screen.findByRole("table");
+  return within(table)
+    .getAllByRole("row")
+    .slice(1)
+    .map((row) =>
+      [within(row).getByRole("rowheader"), ...within(row).getAllByRole("cell")].map((c) => c.textContent?.replace(/\s/g, " ") ?? ""),
+    );
+}
+
+const history: Record<Exclude<keyof typeof historyStories, "default">, Check> = {
+  History: async () => {
+    // The contract's example: received = transferred − reversed, in each item's currency.
+    expect((await rows()).map((r) => [r[0], r[2], r[3], r[4]])).toEqual([
+      ["ord_2026_000131", "Disputed by the buyer", "€26.25", "€5.25"],
+      ["ord_2026_000124", "On hold until payouts are set up", "€35.00", "€0.00"],
+      ["ord_2026_000123", "Partly refunded", "€52.50", "€42.00"],
+      ["ord_2026_000120", "Paid", "$17.49", "$17.49"],
+    ]);
+    // has_more: the next page (empty here) is asked after the last order; the button goes.
+    await userEvent.click(screen.getByRole("button", { name: "Show more" }));
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Show more" })).toBeNull());
+    expect(await rows()).toHaveLength(4);
+  },
+  HistoryFrench: async () => {
+    const [first] = await rows();
+    expect([first![2], first![3]]).toEqual(["Contesté par l’acheteur", "26,25 €"]);
+    await text("Vos ventes");
+  },
+  Empty: async () => void (await text("No sales yet.")),
+  Unavailable: async () => {
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Try again in 7 s.");
+    within(alert).getByRole("button", { name: "Try again" });
+  },
+};
+
 const suites = [
   ["SellerBalanceCard", composeStories(balanceStories), balance],
   ["SellerOnboardingButton", composeStories(buttonStories), button],
   ["SellerDashboardView", composeStories(dashboardStories), dashboard],
+  ["SellerPayoutHistory", composeStories(historyStories), history],
 ] as const;
 
 for (const [name, stories, checks] of suites) {

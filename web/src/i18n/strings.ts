@@ -1,6 +1,6 @@
 // Every string the kit shows, in English and French (the product's users are French-speaking).
 // Components take a `locale` and read their strings from here only.
-import type { LandingErrorCode } from "../services/marketplaceService";
+import type { LandingErrorCode, PayoutItem } from "../services/marketplaceService";
 
 export type Locale = "en" | "fr";
 
@@ -30,6 +30,12 @@ export interface Strings {
   landingError: Record<LandingErrorCode | "unknown", string>;
   dashboardTitle: string;
   age: (seconds: number) => string;
+  historyTitle: string;
+  loadingHistory: string;
+  noSales: string;
+  showMore: string;
+  historyColumns: { order: string; date: string; state: string; net: string; received: string };
+  payoutState: Record<PayoutItem["state"], string>;
 }
 
 const en: Strings = {
@@ -72,6 +78,20 @@ const en: Strings = {
   },
   dashboardTitle: "Payouts",
   age: (s) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`),
+  historyTitle: "Your sales",
+  loadingHistory: "Loading your sales…",
+  noSales: "No sales yet.",
+  showMore: "Show more",
+  historyColumns: { order: "Order", date: "Date", state: "Status", net: "Your share", received: "Received" },
+  payoutState: {
+    held: "On hold until payouts are set up",
+    pending: "Being paid",
+    paid: "Paid",
+    void: "Refunded before payment",
+    reversed: "Refunded",
+    partially_reversed: "Partly refunded",
+    disputed: "Disputed by the buyer",
+  },
 };
 
 const fr: Strings = {
@@ -114,6 +134,20 @@ const fr: Strings = {
   },
   dashboardTitle: "Paiements",
   age: (s) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`),
+  historyTitle: "Vos ventes",
+  loadingHistory: "Chargement de vos ventes…",
+  noSales: "Aucune vente pour l’instant.",
+  showMore: "Afficher plus",
+  historyColumns: { order: "Commande", date: "Date", state: "Statut", net: "Votre part", received: "Reçu" },
+  payoutState: {
+    held: "En attente de la configuration des paiements",
+    pending: "Paiement en cours",
+    paid: "Payé",
+    void: "Remboursé avant paiement",
+    reversed: "Remboursé",
+    partially_reversed: "Partiellement remboursé",
+    disputed: "Contesté par l’acheteur",
+  },
 };
 
 export const strings: Record<Locale, Strings> = { en, fr };

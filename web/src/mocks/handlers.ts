@@ -51,6 +51,20 @@ export const balanceHandlers = {
   ),
 } satisfies Record<string, HttpHandler>;
 
+/** The history example's first page; the page after it is empty. */
+const payouts = (status: "200" | "400" | "503", name: string) =>
+  http.get(PAYOUTS_URL, ({ request }) =>
+    new URL(request.url).searchParams.has("starting_after")
+      ? reply("listSellerPayouts", "200", "empty")
+      : reply("listSellerPayouts", status, name),
+  );
+
+export const payoutsHandlers = {
+  history: payouts("200", "history"),
+  empty: payouts("200", "empty"),
+  unavailable: payouts("503", "upstream_unavailable"),
+} satisfies Record<string, HttpHandler>;
+
 export const onboardHandlers = {
   pending: onboard("200", "pending"),
   restricted: onboard("200", "restricted"),
@@ -61,4 +75,4 @@ export const onboardHandlers = {
 } satisfies Record<string, HttpHandler>;
 
 /** Every handler, for a mock worker that answers the whole kit (first state of each route). */
-export const handlers: HttpHandler[] = [balanceHandlers.complete, onboardHandlers.pending];
+export const handlers: HttpHandler[] = [balanceHandlers.complete, onboardHandlers.pending, payoutsHandlers.history];
