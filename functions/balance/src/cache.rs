@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use interceptors::{ApiError, Metrics, names};
-use payouts::ports::{BalanceCache, Balances, CachedBalance, GatewayError};
+use payouts::ports::{BalanceCache, Balances, CachedBalance, StripeError};
 
 /// How long values stay fresh, and how refreshers coordinate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,7 +122,7 @@ impl Reader<'_> {
                     stale: false,
                 })
             }
-            Err(err @ GatewayError::Unavailable { .. }) => match fallback {
+            Err(err @ StripeError::Unavailable { .. }) => match fallback {
                 Some(stale) => {
                     tracing::warn!(error = %err, age = age(&stale, onboarding::unix_now()),
                         "stripe unavailable; serving the cached balance as stale");

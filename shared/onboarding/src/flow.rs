@@ -5,7 +5,7 @@
 
 use payouts::keys::account_key;
 use payouts::ports::{
-    AccountLink, ConnectAccounts, GatewayError, NewExpressAccount, SellerAccounts, StoreError,
+    AccountLink, ConnectAccounts, NewExpressAccount, SellerAccounts, StoreError, StripeError,
 };
 use payouts::{OnboardingStatus, SellerAccount};
 
@@ -18,7 +18,7 @@ pub enum FlowError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Stripe(#[from] GatewayError),
+    Stripe(#[from] StripeError),
     /// The Stripe account Stripe gave us is already mapped to another user (should never happen
     /// with per-user idempotency keys; refused rather than sharing one account between sellers).
     #[error("stripe account already belongs to another seller")]

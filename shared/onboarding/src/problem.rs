@@ -8,7 +8,7 @@
 //! caused it).
 
 use interceptors::ApiError;
-use payouts::ports::{GatewayError, StoreError};
+use payouts::ports::{StoreError, StripeError};
 
 use crate::FlowError;
 
@@ -18,9 +18,9 @@ pub const DEFAULT_RETRY_AFTER_SECS: u32 = 2;
 const MAX_RETRY_AFTER_SECS: u64 = 60;
 
 /// A Stripe failure as an HTTP error.
-pub fn gateway(err: GatewayError) -> ApiError {
+pub fn gateway(err: StripeError) -> ApiError {
     match err {
-        GatewayError::Unavailable {
+        StripeError::Unavailable {
             retry_after,
             rate_limited,
             ..
@@ -35,12 +35,12 @@ pub fn gateway(err: GatewayError) -> ApiError {
             };
             answer.with_source(err)
         }
-        GatewayError::NotFound => ApiError::upstream(
+        StripeError::NotFound => ApiError::upstream(
             "stripe_account_missing",
             "Stripe does not know this seller's connected account; contact support.",
         )
         .with_source(err),
-        GatewayError::Refused { .. } => ApiError::upstream(
+        StripeError::Refused { .. } => ApiError::upstream(
             "stripe_refused",
             "Stripe refused the request; contact support if this persists.",
         )
@@ -96,7 +96,7 @@ mod tests {
 
     #[test]
     fn unavailable_is_retryable_503_with_bounded_retry_after() {
-        let e = gateway(GatewayError::Unavailable {
+        let e = gateway(StripeError::Unavailable {
             retry_after: None,
             cause: "500 api_error".into(),
             rate_limited: false,
@@ -106,13 +106,13 @@ mod tests {
             (503, "upstream_unavailable", true)
         );
         assert_eq!(e.retry_after(), Some(DEFAULT_RETRY_AFTER_SECS));
-        let e = gateway(GatewayError::Unavailable {
+        let e = gateway(StripeError::Unavailable {
             retry_after: Some(7200),
             cause: String::new(),
             rate_limited: false,
         });
         assert_eq!(e.retry_after(), Some(60));
-        let e = gateway(GatewayError::Unavailable {
+        let e = gateway(StripeError::Unavailable {
             retry_after: Some(0),
             cause: String::new(),
             rate_limited: false,
@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_stripe_rate_limit_is_a_retryable_429() {
-        let e = gateway(GatewayError::Unavailable {
+        let e = gateway(StripeError::Unavailable {
             retry_after: None,
             cause: "429 rate_limit".into(),
             rate_limited: true,
@@ -132,7 +132,7 @@ mod tests {
             (429, "rate_limited", true)
         );
         assert_eq!(e.retry_after(), Some(DEFAULT_RETRY_AFTER_SECS));
-        let e = gateway(GatewayError::Unavailable {
+        let e = gateway(StripeError::Unavailable {
             retry_after: Some(7200),
             cause: String::new(),
             rate_limited: true,
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn refusals_are_not_retryable_and_hide_stripe_messages() {
-        let e = gateway(GatewayError::Refused {
+        let e = gateway(StripeError::Refused {
             code: "x".into(),
             message: "secret detail".into(),
         });
@@ -152,7 +152,7 @@ mod tests {
         );
         assert!(!e.detail().contains("secret"));
         assert_eq!(
-            gateway(GatewayError::NotFound).code(),
+            gateway(StripeError::NotFound).code(),
             "stripe_account_missing"
         );
     }

@@ -8,7 +8,7 @@
 //! (`SellerAccounts::update_flags`).
 
 use payouts::clock::unix_now_ms;
-use payouts::ports::GatewayError;
+use payouts::ports::StripeError;
 
 use crate::settle::{release, settle};
 use crate::{Failure, FlowContext, Outcome};
@@ -32,12 +32,12 @@ pub async fn on_account_updated(
     };
     let flags = match deps.connect.retrieve_account(stripe_account_id).await {
         Ok(flags) => flags,
-        Err(GatewayError::NotFound) => {
+        Err(StripeError::NotFound) => {
             tracing::warn!(account = %stripe_account_id, "account.updated for an account Stripe no longer has");
             return Ok(Outcome::Ignored("account_not_found"));
         }
         // 400/403 (the platform lost access to the account, a revoked key): no retry fixes it.
-        Err(GatewayError::Refused { code, message }) => {
+        Err(StripeError::Refused { code, message }) => {
             tracing::error!(account = %stripe_account_id, %code, %message, "Stripe refused to read the account: needs attention");
             cx.metrics.stripe_refused(&code, "account");
             return Ok(Outcome::Ignored("account_refused"));

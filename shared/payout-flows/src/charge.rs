@@ -9,7 +9,7 @@
 
 use payouts::PaymentRecord;
 use payouts::claims::{DisputeEntry, RefundEntry, RefundScope, refund_scope};
-use payouts::ports::{DisputeFacts, GatewayError, RefundFacts};
+use payouts::ports::{DisputeFacts, RefundFacts, StripeError};
 use payouts::{PaymentStatus, claims::ChargeEvents};
 
 use crate::step::{Cas, compare_and_set};
@@ -137,8 +137,8 @@ async fn payment_of(
     };
     let payment_facts = match cx.deps.transfers.retrieve_payment(pi).await {
         Ok(f) => f,
-        Err(GatewayError::NotFound) => return Ok(None),
-        Err(GatewayError::Refused { code, message }) => {
+        Err(StripeError::NotFound) => return Ok(None),
+        Err(StripeError::Refused { code, message }) => {
             tracing::error!(payment_intent = %pi, %code, %message, "Stripe refused to read the payment of a refund or dispute: needs attention");
             cx.metrics.stripe_refused(&code, "payment_intent");
             return Ok(None);

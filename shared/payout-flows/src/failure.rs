@@ -2,7 +2,7 @@
 //! and the redelivery resumes from what the ledger already recorded.
 
 use interceptors::{ApiError, Category};
-use payouts::ports::{GatewayError, StoreError};
+use payouts::ports::{StoreError, StripeError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
@@ -22,7 +22,7 @@ pub enum Failure {
 
 impl Failure {
     /// A Stripe error that is not a final answer about the request (retry later).
-    pub fn stripe(err: &GatewayError) -> Failure {
+    pub fn stripe(err: &StripeError) -> Failure {
         Failure::Stripe(err.to_string())
     }
 }

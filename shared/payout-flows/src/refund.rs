@@ -15,7 +15,7 @@
 //! payment version it applied (`LedgerShare::applied`): a flow holding an older payment record
 //! stops at a share a newer one has reached.
 
-use payouts::ports::GatewayError;
+use payouts::ports::StripeError;
 use payouts::refund::{RefundAction, share_action};
 use payouts::{LedgerShare, PaymentRecord, ShareState};
 
@@ -182,10 +182,10 @@ async fn reverse(
     for id in std::iter::once(&original).chain(&share.repays) {
         match transfers.retrieve_transfer(id).await {
             Ok(transfer) => at_stripe.push(transfer),
-            Err(GatewayError::NotFound) => {
+            Err(StripeError::NotFound) => {
                 return note_refusal(cx, share, "reversal", "resource_missing").await;
             }
-            Err(GatewayError::Refused { code, .. }) => {
+            Err(StripeError::Refused { code, .. }) => {
                 return note_refusal(cx, share, "reversal", &code).await;
             }
             Err(err) => return Err(Failure::stripe(&err)),
@@ -229,10 +229,10 @@ async fn reverse(
             }
             Ok(None)
         }
-        Err(GatewayError::Refused { code, .. }) if code != "idempotency_error" => {
+        Err(StripeError::Refused { code, .. }) if code != "idempotency_error" => {
             note_refusal(cx, claimed, "reversal", &code).await
         }
-        Err(GatewayError::NotFound) => {
+        Err(StripeError::NotFound) => {
             note_refusal(cx, claimed, "reversal", "resource_missing").await
         }
         // `idempotency_error`: another step from this base is (or was) executing; never start a

@@ -9,7 +9,7 @@
 //! record (a crash, a lost write, a key older than Stripe's 24 h) is first looked up among the
 //! order's transfers to the seller and recorded instead of repeated.
 
-use payouts::ports::{GatewayError, TransferRequest};
+use payouts::ports::{StripeError, TransferRequest};
 use payouts::{LedgerShare, Money, PaymentRecord};
 
 use crate::refund::{is_refusal, note_refusal, stamp};
@@ -61,10 +61,10 @@ pub async fn repay(
             record(cx, payment, claimed, &transfer.id, transfer.amount).await?;
             Ok(None)
         }
-        Err(GatewayError::Refused { code, .. }) if code != "idempotency_error" => {
+        Err(StripeError::Refused { code, .. }) if code != "idempotency_error" => {
             note_refusal(cx, claimed, "repay", &code).await
         }
-        Err(GatewayError::NotFound) => note_refusal(cx, claimed, "repay", "resource_missing").await,
+        Err(StripeError::NotFound) => note_refusal(cx, claimed, "repay", "resource_missing").await,
         Err(err) => Err(Failure::stripe(&err)),
     }
 }

@@ -14,7 +14,7 @@
 //! note and a new key round (`LedgerShare::key_round`: Stripe keeps answering the refusal to the
 //! old key for 24 h); `account.updated` or the reconciler releases it again ([`release`]).
 
-use payouts::ports::{GatewayError, TransferRef, TransferRequest};
+use payouts::ports::{StripeError, TransferRef, TransferRequest};
 use payouts::{LedgerShare, Money, ShareState};
 
 use crate::step::{Cas, compare_and_set, invariant};
@@ -32,12 +32,12 @@ pub async fn settle(cx: &FlowContext<'_>, share: LedgerShare) -> Result<LedgerSh
     let destination = claimed.destination.clone().unwrap_or_default();
     match find_or_create(cx, &claimed, &destination, look_up).await {
         Ok(transfer) => record_transfer(cx, claimed, &transfer, &destination).await,
-        Err(GatewayError::Refused { code, message }) => {
+        Err(StripeError::Refused { code, message }) => {
             tracing::warn!(order_id = %claimed.order_id, seller = %claimed.seller, %code, %message, "transfer refused");
             refused(cx, claimed, &code).await
         }
-        Err(GatewayError::NotFound) => refused(cx, claimed, "resource_missing").await,
-        Err(err @ GatewayError::Unavailable { .. }) => {
+        Err(StripeError::NotFound) => refused(cx, claimed, "resource_missing").await,
+        Err(err @ StripeError::Unavailable { .. }) => {
             cx.metrics
                 .transfer_failed("stripe_unavailable", &claimed.order_id);
             Err(Failure::stripe(&err))
@@ -75,7 +75,7 @@ async fn find_or_create(
     share: &LedgerShare,
     destination: &str,
     look_up: bool,
-) -> Result<TransferRef, GatewayError> {
+) -> Result<TransferRef, StripeError> {
     let transfers = &cx.deps.transfers;
     if look_up
         && let Some(existing) = transfers

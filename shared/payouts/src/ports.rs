@@ -178,7 +178,7 @@ pub trait BalanceCache: Send + Sync {
 
 /// Why a Stripe call failed, as the functions need to know it.
 #[derive(Debug, thiserror::Error)]
-pub enum GatewayError {
+pub enum StripeError {
     /// 429, 5xx, timeout, connection failure: retry later.
     #[error("stripe unavailable: {cause}")]
     Unavailable {
@@ -218,23 +218,22 @@ pub trait ConnectAccounts: Send + Sync {
         &self,
         account: &NewExpressAccount,
         idempotency_key: &str,
-    ) -> Result<String, GatewayError>;
-    async fn retrieve_account(&self, stripe_account_id: &str)
-    -> Result<AccountFlags, GatewayError>;
+    ) -> Result<String, StripeError>;
+    async fn retrieve_account(&self, stripe_account_id: &str) -> Result<AccountFlags, StripeError>;
     async fn create_account_link(
         &self,
         stripe_account_id: &str,
         refresh_url: &str,
         return_url: &str,
-    ) -> Result<AccountLink, GatewayError>;
+    ) -> Result<AccountLink, StripeError>;
     /// Express dashboard login link URL.
-    async fn create_login_link(&self, stripe_account_id: &str) -> Result<String, GatewayError>;
+    async fn create_login_link(&self, stripe_account_id: &str) -> Result<String, StripeError>;
 }
 
 /// A connected account's balance (called as that account).
 #[async_trait]
 pub trait Balances: Send + Sync {
-    async fn retrieve_balance(&self, stripe_account_id: &str) -> Result<Balance, GatewayError>;
+    async fn retrieve_balance(&self, stripe_account_id: &str) -> Result<Balance, StripeError>;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -263,34 +262,34 @@ pub trait Transfers: Send + Sync {
         &self,
         transfer: &TransferRequest,
         idempotency_key: &str,
-    ) -> Result<TransferRef, GatewayError>;
+    ) -> Result<TransferRef, StripeError>;
     /// The transfer already made to `destination` for `transfer_group`, if any
     /// (for when the idempotency key may have expired or the ledger write was lost).
     async fn find_transfer(
         &self,
         transfer_group: &str,
         destination: &str,
-    ) -> Result<Option<TransferRef>, GatewayError>;
+    ) -> Result<Option<TransferRef>, StripeError>;
     /// The transfer as Stripe has it now (amount, and how much of it is reversed).
-    async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, GatewayError>;
+    async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, StripeError>;
     /// Returns the reversal id.
     async fn create_reversal(
         &self,
         transfer_id: &str,
         amount: i64,
         idempotency_key: &str,
-    ) -> Result<String, GatewayError>;
+    ) -> Result<String, StripeError>;
     /// Re-reads a PaymentIntent (for a refund that arrives before its payment event).
     async fn retrieve_payment(
         &self,
         payment_intent_id: &str,
-    ) -> Result<crate::PaymentFacts, GatewayError>;
+    ) -> Result<crate::PaymentFacts, StripeError>;
     /// Every transfer of `transfer_group` (an order), whatever its destination: what Stripe
     /// holds for the order, to check the ledger against (drift).
     async fn transfers_in_group(
         &self,
         transfer_group: &str,
-    ) -> Result<Vec<GroupTransfer>, GatewayError>;
+    ) -> Result<Vec<GroupTransfer>, StripeError>;
 }
 
 /// A transfer of an order as Stripe lists it.
@@ -382,7 +381,7 @@ pub trait EventSource: Send + Sync {
         created_gte: i64,
         starting_after: Option<&str>,
         limit: u8,
-    ) -> Result<EventPage, GatewayError>;
+    ) -> Result<EventPage, StripeError>;
 }
 
 /// The state of each per-seller request budget ([`crate::rate`]): one number per key, written by

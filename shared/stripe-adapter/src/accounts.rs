@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use payouts::AccountFlags;
 use payouts::ports::{
-    AccountLink, Balance, Balances, ConnectAccounts, GatewayError, NewExpressAccount,
+    AccountLink, Balance, Balances, ConnectAccounts, NewExpressAccount, StripeError,
 };
 use stripe::StripeRequest;
 use stripe_connect::account::{
@@ -29,7 +29,7 @@ impl ConnectAccounts for StripeAdapter {
         &self,
         account: &NewExpressAccount,
         idempotency_key: &str,
-    ) -> Result<String, GatewayError> {
+    ) -> Result<String, StripeError> {
         let strategy = idempotent(idempotency_key)?;
         let mut capabilities = CreateAccountCapabilities::new();
         capabilities.transfers = Some(CreateAccountCapabilitiesTransfers {
@@ -55,10 +55,7 @@ impl ConnectAccounts for StripeAdapter {
         Ok(created.id.as_str().to_string())
     }
 
-    async fn retrieve_account(
-        &self,
-        stripe_account_id: &str,
-    ) -> Result<AccountFlags, GatewayError> {
+    async fn retrieve_account(&self, stripe_account_id: &str) -> Result<AccountFlags, StripeError> {
         let req = RetrieveAccount::new(stripe_account_id);
         let account = with_retry(&self.retry, "retrieve_account", || {
             req.customize().send(&self.client)
@@ -72,7 +69,7 @@ impl ConnectAccounts for StripeAdapter {
         stripe_account_id: &str,
         refresh_url: &str,
         return_url: &str,
-    ) -> Result<AccountLink, GatewayError> {
+    ) -> Result<AccountLink, StripeError> {
         // No idempotency key: links are single-use and short-lived, a fresh one per call is right.
         let req =
             CreateAccountLink::new(stripe_account_id, CreateAccountLinkType::AccountOnboarding)
@@ -88,7 +85,7 @@ impl ConnectAccounts for StripeAdapter {
         })
     }
 
-    async fn create_login_link(&self, stripe_account_id: &str) -> Result<String, GatewayError> {
+    async fn create_login_link(&self, stripe_account_id: &str) -> Result<String, StripeError> {
         let req = CreateAccountLoginLink::new(stripe_account_id);
         let link = with_retry(&self.retry, "create_login_link", || {
             req.customize().send(&self.client)
@@ -102,7 +99,7 @@ impl ConnectAccounts for StripeAdapter {
 impl Balances for StripeAdapter {
     /// Called *as* the connected account (`Stripe-Account` header), so Stripe returns that
     /// account's balance, every currency of it.
-    async fn retrieve_balance(&self, stripe_account_id: &str) -> Result<Balance, GatewayError> {
+    async fn retrieve_balance(&self, stripe_account_id: &str) -> Result<Balance, StripeError> {
         let req = RetrieveForMyAccountBalance::new();
         let balance = with_retry(&self.retry, "retrieve_balance", || {
             req.customize()

@@ -1,4 +1,4 @@
-//! From async-stripe's errors to the port's [`GatewayError`], and whether to retry in-process.
+//! From async-stripe's errors to the port's [`StripeError`], and whether to retry in-process.
 //!
 //! | Stripe says                                   | port error    | retried here |
 //! |-----------------------------------------------|---------------|--------------|
@@ -13,19 +13,19 @@
 //! a refusal (the caller would give up on money that moved), but as `Unavailable`, so the
 //! webhook answers 5xx and the next delivery finds the object by its idempotency key or lookup.
 
-use payouts::ports::GatewayError;
-use stripe::StripeError;
+use payouts::ports::StripeError;
+use stripe::StripeError as StripeClientError;
 
 /// A classified failure: the port error, and whether retrying the same request now may help.
 #[derive(Debug)]
 pub(crate) struct Failure {
-    pub error: GatewayError,
+    pub error: StripeError,
     pub retryable: bool,
 }
 
-pub(crate) fn classify(err: &StripeError) -> Failure {
+pub(crate) fn classify(err: &StripeClientError) -> Failure {
     match err {
-        StripeError::Stripe(api, status) => {
+        StripeClientError::Stripe(api, status) => {
             let code = api
                 .code
                 .as_ref()
@@ -34,17 +34,17 @@ pub(crate) fn classify(err: &StripeError) -> Failure {
             let message = scrub(api.message.as_deref().unwrap_or(""));
             from_status(*status, code, message)
         }
-        StripeError::Timeout => unavailable("timeout", true, false),
-        StripeError::ClientError(msg) => {
+        StripeClientError::Timeout => unavailable("timeout", true, false),
+        StripeClientError::ClientError(msg) => {
             unavailable(&format!("transport: {}", scrub(msg)), true, false)
         }
-        StripeError::JSONDeserialize(msg) => unavailable(
+        StripeClientError::JSONDeserialize(msg) => unavailable(
             &format!("unreadable response: {}", scrub(msg)),
             false,
             false,
         ),
-        StripeError::ConfigError(msg) => Failure {
-            error: GatewayError::Refused {
+        StripeClientError::ConfigError(msg) => Failure {
+            error: StripeError::Refused {
                 code: "client_config".into(),
                 message: scrub(msg),
             },
@@ -60,11 +60,11 @@ pub(crate) fn from_status(status: u16, code: String, message: String) -> Failure
             unavailable(&format!("{status} {code}: {message}"), true, status == 429)
         }
         404 if code == "resource_missing" => Failure {
-            error: GatewayError::NotFound,
+            error: StripeError::NotFound,
             retryable: false,
         },
         _ => Failure {
-            error: GatewayError::Refused { code, message },
+            error: StripeError::Refused { code, message },
             retryable: false,
         },
     }
@@ -72,7 +72,7 @@ pub(crate) fn from_status(status: u16, code: String, message: String) -> Failure
 
 fn unavailable(cause: &str, retryable: bool, rate_limited: bool) -> Failure {
     Failure {
-        error: GatewayError::Unavailable {
+        error: StripeError::Unavailable {
             // async-stripe does not expose response headers; Stripe rarely sends Retry-After.
             retry_after: None,
             cause: cause.to_string(),
@@ -121,16 +121,16 @@ mod tests {
             let f = classify_status(status, "api_error");
             assert!(f.retryable, "{status}");
             match f.error {
-                GatewayError::Unavailable { rate_limited, .. } => {
+                StripeError::Unavailable { rate_limited, .. } => {
                     assert_eq!(rate_limited, status == 429, "{status}")
                 }
                 other => panic!("{status}: {other:?}"),
             }
         }
-        let timeout = classify(&StripeError::Timeout).error;
+        let timeout = classify(&StripeClientError::Timeout).error;
         assert!(matches!(
             timeout,
-            GatewayError::Unavailable {
+            StripeError::Unavailable {
                 rate_limited: false,
                 ..
             }
@@ -141,11 +141,11 @@ mod tests {
     fn resource_missing_is_not_found_but_other_404s_are_refused() {
         assert!(matches!(
             classify_status(404, "resource_missing").error,
-            GatewayError::NotFound
+            StripeError::NotFound
         ));
         // An unknown URL (misconfigured base) is not "the object does not exist".
         match classify_status(404, "invalid_request_error").error {
-            GatewayError::Refused { code, .. } => assert_eq!(code, "invalid_request_error"),
+            StripeError::Refused { code, .. } => assert_eq!(code, "invalid_request_error"),
             other => panic!("{other:?}"),
         }
     }
@@ -163,7 +163,7 @@ mod tests {
             let f = classify_status(status, code);
             assert!(!f.retryable);
             match f.error {
-                GatewayError::Refused { code: c, message } => {
+                StripeError::Refused { code: c, message } => {
                     assert_eq!(c, code);
                     assert_eq!(message, "msg");
                 }
@@ -174,19 +174,19 @@ mod tests {
 
     #[test]
     fn transport_errors_are_unavailable() {
-        let timeout = classify(&StripeError::Timeout);
+        let timeout = classify(&StripeClientError::Timeout);
         assert!(timeout.retryable);
-        assert!(matches!(timeout.error, GatewayError::Unavailable { .. }));
-        let conn = classify(&StripeError::ClientError("connection refused".into()));
+        assert!(matches!(timeout.error, StripeError::Unavailable { .. }));
+        let conn = classify(&StripeClientError::ClientError("connection refused".into()));
         assert!(conn.retryable);
-        assert!(matches!(conn.error, GatewayError::Unavailable { .. }));
+        assert!(matches!(conn.error, StripeError::Unavailable { .. }));
         // Unreadable: reported as retry-later, but not hammered in a loop.
-        let json = classify(&StripeError::JSONDeserialize("bad".into()));
+        let json = classify(&StripeClientError::JSONDeserialize("bad".into()));
         assert!(!json.retryable);
-        assert!(matches!(json.error, GatewayError::Unavailable { .. }));
-        let config = classify(&StripeError::ConfigError("bad account id".into()));
+        assert!(matches!(json.error, StripeError::Unavailable { .. }));
+        let config = classify(&StripeClientError::ConfigError("bad account id".into()));
         assert!(!config.retryable);
-        assert!(matches!(config.error, GatewayError::Refused { .. }));
+        assert!(matches!(config.error, StripeError::Refused { .. }));
     }
 
     #[test]
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn classified_messages_never_contain_the_key() {
-        let f = classify(&StripeError::ClientError(
+        let f = classify(&StripeClientError::ClientError(
             "proxy said sk_test_SECRET".into(),
         ));
         assert!(!f.error.to_string().contains("SECRET"));

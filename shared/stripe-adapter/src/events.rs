@@ -10,7 +10,7 @@
 
 use async_trait::async_trait;
 use miniserde::json::Value;
-use payouts::ports::{EventFacts, EventPage, EventSource, GatewayError, StripeEvent};
+use payouts::ports::{EventFacts, EventPage, EventSource, StripeError, StripeEvent};
 use stripe::StripeRequest;
 use stripe_core::event::ListEvent;
 use stripe_shared::{Charge, Dispute, Event, PaymentIntent, Refund};
@@ -39,7 +39,7 @@ impl EventSource for StripeAdapter {
         created_gte: i64,
         starting_after: Option<&str>,
         limit: u8,
-    ) -> Result<EventPage, GatewayError> {
+    ) -> Result<EventPage, StripeError> {
         let mut req = ListEvent::new()
             .created(RangeQueryTs::gte(created_gte))
             .limit(i64::from(limit));

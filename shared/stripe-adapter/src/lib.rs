@@ -2,7 +2,7 @@
 //! [`EventSource`]) over async-stripe 1.0.0-rc.10 (hyper + rustls).
 //!
 //! - Built once per cold start ([`StripeAdapter::from_settings`]); cheap to clone.
-//! - Every attempt has a timeout (the client's own); a timeout is `GatewayError::Unavailable`.
+//! - Every attempt has a timeout (the client's own); a timeout is `StripeError::Unavailable`.
 //! - Writes carry the caller's idempotency key (`RequestStrategy::Idempotent`, sent once by
 //!   async-stripe) and are retried here with that same key ([`RetryPolicy`]); reads are retried
 //!   the same way without a key. Error mapping: see the `error` module.
@@ -23,7 +23,7 @@ mod transfers;
 
 use std::time::Duration;
 
-use payouts::ports::GatewayError;
+use payouts::ports::StripeError;
 use stripe::{IdempotencyKey, RequestStrategy};
 
 pub use accounts::USER_ID_METADATA;
@@ -87,10 +87,10 @@ impl StripeAdapter {
 }
 
 /// The request strategy for a write: the caller's key, sent once per attempt of our loop.
-fn idempotent(key: &str) -> Result<RequestStrategy, GatewayError> {
+fn idempotent(key: &str) -> Result<RequestStrategy, StripeError> {
     IdempotencyKey::new(key)
         .map(RequestStrategy::Idempotent)
-        .map_err(|e| GatewayError::Refused {
+        .map_err(|e| StripeError::Refused {
             code: "invalid_idempotency_key".into(),
             message: e.to_string(),
         })
@@ -130,10 +130,10 @@ mod tests {
     #[test]
     fn idempotency_keys_are_validated() {
         assert!(idempotent("veza-tr:o:s").is_ok());
-        assert!(matches!(idempotent(""), Err(GatewayError::Refused { .. })));
+        assert!(matches!(idempotent(""), Err(StripeError::Refused { .. })));
         assert!(matches!(
             idempotent(&"k".repeat(256)),
-            Err(GatewayError::Refused { .. })
+            Err(StripeError::Refused { .. })
         ));
         assert!(idempotent(&"k".repeat(255)).is_ok());
     }

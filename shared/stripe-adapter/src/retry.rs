@@ -5,9 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use payouts::ports::GatewayError;
+use payouts::ports::StripeError;
 use rand::Rng;
-use stripe::StripeError;
+use stripe::StripeError as StripeClientError;
 
 use crate::error::classify;
 
@@ -61,10 +61,10 @@ pub(crate) async fn with_retry<T, F, Fut>(
     policy: &RetryPolicy,
     operation: &'static str,
     mut call: F,
-) -> Result<T, GatewayError>
+) -> Result<T, StripeError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, StripeError>>,
+    Fut: Future<Output = Result<T, StripeClientError>>,
 {
     let attempts = policy.attempts.max(1);
     let mut attempt = 0;
@@ -117,10 +117,10 @@ mod tests {
         let calls = AtomicU32::new(0);
         let out: Result<(), _> = with_retry(&fast(3), "test", || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(StripeError::Timeout)
+            Err(StripeClientError::Timeout)
         })
         .await;
-        assert!(matches!(out, Err(GatewayError::Unavailable { .. })));
+        assert!(matches!(out, Err(StripeError::Unavailable { .. })));
         assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
@@ -130,7 +130,7 @@ mod tests {
         let out = with_retry(&fast(5), "test", || async {
             let n = calls.fetch_add(1, Ordering::SeqCst);
             if n < 2 {
-                Err(StripeError::Timeout)
+                Err(StripeClientError::Timeout)
             } else {
                 Ok(n)
             }
@@ -145,7 +145,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let out: Result<(), _> = with_retry(&fast(5), "test", || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err(StripeError::JSONDeserialize("x".into()))
+            Err(StripeClientError::JSONDeserialize("x".into()))
         })
         .await;
         assert!(out.is_err());
@@ -157,7 +157,7 @@ mod tests {
         let calls = AtomicU32::new(0);
         let _ = with_retry(&fast(0), "test", || async {
             calls.fetch_add(1, Ordering::SeqCst);
-            Err::<(), _>(StripeError::Timeout)
+            Err::<(), _>(StripeClientError::Timeout)
         })
         .await;
         assert_eq!(calls.load(Ordering::SeqCst), 1);

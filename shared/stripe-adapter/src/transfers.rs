@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use payouts::PaymentFacts;
-use payouts::ports::{GatewayError, GroupTransfer, TransferRef, TransferRequest, Transfers};
+use payouts::ports::{GroupTransfer, StripeError, TransferRef, TransferRequest, Transfers};
 use stripe::StripeRequest;
 use stripe_connect::transfer::{CreateTransfer, ListTransfer, RetrieveTransfer};
 use stripe_connect::transfer_reversal::CreateIdTransferReversal;
@@ -31,7 +31,7 @@ impl Transfers for StripeAdapter {
         &self,
         transfer: &TransferRequest,
         idempotency_key: &str,
-    ) -> Result<TransferRef, GatewayError> {
+    ) -> Result<TransferRef, StripeError> {
         let strategy = idempotent(idempotency_key)?;
         let currency: stripe_types::Currency = transfer
             .amount
@@ -65,7 +65,7 @@ impl Transfers for StripeAdapter {
         &self,
         transfer_group: &str,
         destination: &str,
-    ) -> Result<Option<TransferRef>, GatewayError> {
+    ) -> Result<Option<TransferRef>, StripeError> {
         let mut found = self.list_group(transfer_group, Some(destination)).await?;
         if found.len() > 1 {
             // Exactly-once was broken somewhere: surface it loudly (a human must reconcile).
@@ -80,7 +80,7 @@ impl Transfers for StripeAdapter {
         Ok(found.pop().map(|t| convert::transfer_ref(&t)))
     }
 
-    async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, GatewayError> {
+    async fn retrieve_transfer(&self, transfer_id: &str) -> Result<TransferRef, StripeError> {
         let req = RetrieveTransfer::new(transfer_id);
         let transfer = with_retry(&self.retry, "retrieve_transfer", || {
             req.customize().send(&self.client)
@@ -94,7 +94,7 @@ impl Transfers for StripeAdapter {
         transfer_id: &str,
         amount: i64,
         idempotency_key: &str,
-    ) -> Result<String, GatewayError> {
+    ) -> Result<String, StripeError> {
         let strategy = idempotent(idempotency_key)?;
         let metadata = HashMap::from([(
             REVERSAL_KEY_METADATA.to_string(),
@@ -112,10 +112,7 @@ impl Transfers for StripeAdapter {
         Ok(reversal.id.as_str().to_string())
     }
 
-    async fn retrieve_payment(
-        &self,
-        payment_intent_id: &str,
-    ) -> Result<PaymentFacts, GatewayError> {
+    async fn retrieve_payment(&self, payment_intent_id: &str) -> Result<PaymentFacts, StripeError> {
         let req = RetrievePaymentIntent::new(payment_intent_id);
         let pi = with_retry(&self.retry, "retrieve_payment", || {
             req.customize().send(&self.client)
@@ -127,7 +124,7 @@ impl Transfers for StripeAdapter {
     async fn transfers_in_group(
         &self,
         transfer_group: &str,
-    ) -> Result<Vec<GroupTransfer>, GatewayError> {
+    ) -> Result<Vec<GroupTransfer>, StripeError> {
         let transfers = self.list_group(transfer_group, None).await?;
         Ok(transfers
             .iter()
@@ -148,7 +145,7 @@ impl StripeAdapter {
         &self,
         transfer_group: &str,
         destination: Option<&str>,
-    ) -> Result<Vec<Transfer>, GatewayError> {
+    ) -> Result<Vec<Transfer>, StripeError> {
         let mut found: Vec<Transfer> = Vec::new();
         let mut after: Option<String> = None;
         for _ in 0..MAX_PAGES {
@@ -182,7 +179,7 @@ impl StripeAdapter {
             pages = MAX_PAGES,
             "transfer group still has more pages"
         );
-        Err(GatewayError::Refused {
+        Err(StripeError::Refused {
             code: "too_many_transfers".into(),
             message: format!("more than {MAX_PAGES} pages of transfers"),
         })

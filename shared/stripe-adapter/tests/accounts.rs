@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{env, fast_retry};
-use payouts::ports::{Balances, ConnectAccounts, GatewayError, NewExpressAccount};
+use payouts::ports::{Balances, ConnectAccounts, NewExpressAccount, StripeError};
 use payouts::{Money, OnboardingStatus};
 use serde_json::json;
 
@@ -117,7 +117,7 @@ async fn unknown_account_is_not_found() {
     let env = env().await;
     assert!(matches!(
         env.stripe.retrieve_account("acct_nope").await,
-        Err(GatewayError::NotFound)
+        Err(StripeError::NotFound)
     ));
 }
 
@@ -154,12 +154,12 @@ async fn links_for_unknown_accounts_fail_without_retry_loops() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, GatewayError::NotFound | GatewayError::Refused { .. }),
+        matches!(err, StripeError::NotFound | StripeError::Refused { .. }),
         "{err:?}"
     );
     let err = env.stripe.create_login_link("acct_nope").await.unwrap_err();
     assert!(
-        matches!(err, GatewayError::NotFound | GatewayError::Refused { .. }),
+        matches!(err, StripeError::NotFound | StripeError::Refused { .. }),
         "{err:?}"
     );
 }
@@ -205,7 +205,7 @@ async fn a_wrong_key_is_refused_and_never_echoed() {
     let err = bad.retrieve_account("acct_x").await.unwrap_err();
     match &err {
         // Stripe types a bad key as `invalid_request_error` (401, no code).
-        GatewayError::Refused { code, .. } => assert_eq!(code, "invalid_request_error"),
+        StripeError::Refused { code, .. } => assert_eq!(code, "invalid_request_error"),
         other => panic!("{other:?}"),
     }
     assert!(!format!("{err} {err:?}").contains("WRONGSECRET"), "{err:?}");

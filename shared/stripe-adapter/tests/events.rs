@@ -7,7 +7,7 @@ use common::{Env, env};
 use harness::stripe::Fault;
 use payouts::claims::RefundStatus;
 use payouts::ports::{
-    EventFacts, EventSource, GatewayError, RefundFacts, RefundItem, StripeEvent, Transfers,
+    EventFacts, EventSource, RefundFacts, RefundItem, StripeError, StripeEvent, Transfers,
 };
 use serde_json::json;
 
@@ -146,7 +146,7 @@ async fn faults_are_unavailable_and_bad_requests_refused() {
         env.fault(Fault::new("GET", "/v1/events", kind).times(3))
             .await;
         match env.stripe.list_events(&[PAID], 0, None, 10).await {
-            Err(GatewayError::Unavailable { rate_limited, .. }) => {
+            Err(StripeError::Unavailable { rate_limited, .. }) => {
                 assert_eq!(rate_limited, kind == "status_429")
             }
             other => panic!("{kind}: {other:?}"),
@@ -159,8 +159,8 @@ async fn faults_are_unavailable_and_bad_requests_refused() {
     let page = env.stripe.list_events(&[PAID], 0, None, 10).await.unwrap();
     assert_eq!(ids(&page.events), [&event]);
 
-    let refused = |r: Result<_, GatewayError>| match r {
-        Err(GatewayError::Refused { code, .. }) => code,
+    let refused = |r: Result<_, StripeError>| match r {
+        Err(StripeError::Refused { code, .. }) => code,
         other => panic!("expected Refused, got {other:?}"),
     };
     let limit = env.stripe.list_events(&[PAID], 0, None, 0).await;

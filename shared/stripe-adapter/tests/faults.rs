@@ -8,7 +8,7 @@ use harness::stripe::Fault;
 use std::time::{Duration, Instant};
 
 use common::{Env, env, env_with_timeout};
-use payouts::ports::{ConnectAccounts, GatewayError, TransferRef, TransferRequest, Transfers};
+use payouts::ports::{ConnectAccounts, StripeError, TransferRef, TransferRequest, Transfers};
 use payouts::{Currency, Money};
 use serde_json::{Value, json};
 use stripe_adapter::RetryPolicy;
@@ -32,13 +32,13 @@ async fn transfer_keys(env: &Env) -> Vec<Value> {
     log.iter().map(|r| r["idempotency_key"].clone()).collect()
 }
 
-fn is_unavailable(r: &Result<impl std::fmt::Debug, GatewayError>) -> bool {
-    matches!(r, Err(GatewayError::Unavailable { .. }))
+fn is_unavailable(r: &Result<impl std::fmt::Debug, StripeError>) -> bool {
+    matches!(r, Err(StripeError::Unavailable { .. }))
 }
 
 /// `Unavailable`, flagged as a rate limit exactly when the injected fault was a 429.
-fn is_unavailable_after(r: &Result<impl std::fmt::Debug, GatewayError>, kind: &str) -> bool {
-    matches!(r, Err(GatewayError::Unavailable { rate_limited, .. }) if *rate_limited == (kind == "status_429"))
+fn is_unavailable_after(r: &Result<impl std::fmt::Debug, StripeError>, kind: &str) -> bool {
+    matches!(r, Err(StripeError::Unavailable { rate_limited, .. }) if *rate_limited == (kind == "status_429"))
 }
 
 #[tokio::test]
@@ -130,7 +130,7 @@ async fn a_hang_past_the_timeout_is_unavailable() {
     .await;
     let err = once.retrieve_account(&acct).await.unwrap_err();
     match err {
-        GatewayError::Unavailable { cause, .. } => assert!(cause.contains("timeout"), "{cause}"),
+        StripeError::Unavailable { cause, .. } => assert!(cause.contains("timeout"), "{cause}"),
         other => panic!("{other:?}"),
     }
     // With retries, the next attempt is not delayed and succeeds.
@@ -165,7 +165,7 @@ async fn a_lost_response_never_doubles_the_transfer() {
     let found: TransferRef = loop {
         match env.stripe.create_transfer(&req, key).await {
             Ok(t) => break t,
-            Err(GatewayError::Unavailable { .. }) if Instant::now() < deadline => {
+            Err(StripeError::Unavailable { .. }) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             Err(e) => panic!("{e:?}"),

@@ -4,7 +4,7 @@ mod common;
 
 use common::env;
 use payouts::ports::{
-    Balances, GatewayError, GroupTransfer, TransferRef, TransferRequest, Transfers,
+    Balances, GroupTransfer, StripeError, TransferRef, TransferRequest, Transfers,
 };
 use payouts::{Currency, Money};
 use serde_json::json;
@@ -26,9 +26,9 @@ fn request(
     }
 }
 
-fn refused_code(err: GatewayError) -> String {
+fn refused_code(err: StripeError) -> String {
     match err {
-        GatewayError::Refused { code, .. } => code,
+        StripeError::Refused { code, .. } => code,
         other => panic!("expected Refused, got {other:?}"),
     }
 }
@@ -297,9 +297,9 @@ async fn reversal_of_an_unknown_transfer_is_not_found() {
         .create_reversal("tr_nope", 10, "k")
         .await
         .unwrap_err();
-    assert!(matches!(err, GatewayError::NotFound), "{err:?}");
+    assert!(matches!(err, StripeError::NotFound), "{err:?}");
     let err = env.stripe.retrieve_transfer("tr_nope").await.unwrap_err();
-    assert!(matches!(err, GatewayError::NotFound), "{err:?}");
+    assert!(matches!(err, StripeError::NotFound), "{err:?}");
 }
 
 #[tokio::test]
@@ -329,6 +329,6 @@ async fn retrieves_the_payment_facts() {
     assert_eq!(plan.shares.len(), 2);
     assert!(matches!(
         env.stripe.retrieve_payment("pi_nope").await,
-        Err(GatewayError::NotFound)
+        Err(StripeError::NotFound)
     ));
 }
