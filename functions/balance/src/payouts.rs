@@ -37,20 +37,23 @@ pub async fn payouts(
     }
     let seller = &ctx.seller()?.user_id;
     let limit = limit(&req)?;
+    let cursor_invalid = || {
+        ApiError::validation(
+            "cursor_invalid",
+            "starting_after is not one of your orders.",
+        )
+        .with_param("starting_after")
+    };
     let after = match query_param(&req, "starting_after") {
         None => None,
+        // Not even an order id: never sent to DynamoDB as a key.
+        Some(order) if !payouts::plan::is_valid_id(&order) => return Err(cursor_invalid()),
         Some(order) => Some(
             ledger
                 .share(&order, seller)
                 .await
                 .map_err(onboarding::problem::store)?
-                .ok_or_else(|| {
-                    ApiError::validation(
-                        "cursor_invalid",
-                        "starting_after is not one of your orders.",
-                    )
-                    .with_param("starting_after")
-                })?,
+                .ok_or_else(cursor_invalid)?,
         ),
     };
     let mut shares = ledger

@@ -109,7 +109,8 @@ async fn a_bad_limit_or_a_cursor_that_is_not_the_sellers_is_a_400() {
         assert_eq!(body_json(&resp)["param"], "limit", "{query}");
     }
     // Another seller's order and an unknown one answer alike: nothing to learn.
-    for cursor in ["ord_theirs", "ord_nowhere"] {
+    let long = "o".repeat(3000);
+    for cursor in ["ord_theirs", "ord_nowhere", "ord%20one", long.as_str()] {
         let resp = get(&w, "usr_me", &format!("starting_after={cursor}")).await;
         assert_problem(&resp, 400, "cursor_invalid");
         assert_eq!(body_json(&resp)["param"], "starting_after");
