@@ -187,3 +187,8 @@ async fn unknown_url(method: axum::http::Method, uri: axum::http::Uri) -> error:
     e.param = None;
     e
 }
+
+/// serde's default for the control API's `deliver` flags (and the like): on unless turned off.
+pub(crate) fn yes() -> bool {
+    true
+}

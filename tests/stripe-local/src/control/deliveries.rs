@@ -93,10 +93,6 @@ async fn list_events(State(state): State<Shared>) -> Json<Value> {
     Json(json!({ "events": events }))
 }
 
-fn yes() -> bool {
-    true
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EmitBody {
@@ -106,7 +102,7 @@ struct EmitBody {
     account: Option<String>,
     /// `data.object`, taken as is (malformed objects included: consumers must cope).
     object: Value,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::yes")]
     deliver: bool,
 }
 

@@ -86,10 +86,6 @@ pub async fn retrieve(
     }
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// Body of `POST /_control/charges/{id}/disputes`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,7 +94,7 @@ pub struct DisputeRequest {
     pub amount: Option<i64>,
     #[serde(default = "fraudulent")]
     pub reason: String,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::yes")]
     pub deliver: bool,
 }
 
@@ -113,7 +109,7 @@ pub struct OutcomeRequest {
     /// `won` or `lost` for a dispute; ignored for a refund.
     #[serde(default)]
     pub outcome: Option<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::yes")]
     pub deliver: bool,
 }
 

@@ -175,10 +175,6 @@ pub async fn retrieve_refund(
     Ok(Json(render_refund(r)))
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// Body of `POST /_control/payments`: a buyer paid an order.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,7 +190,7 @@ pub struct PaymentRequest {
     pub description: Option<String>,
     /// Deliver `payment_intent.succeeded` now (default); `false` only records it, for tests
     /// that deliver events out of order with `POST /_control/events/{id}/deliver`.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::yes")]
     pub deliver: bool,
 }
 
@@ -276,7 +272,7 @@ pub struct RefundRequest {
     pub amount: Option<i64>,
     #[serde(default)]
     pub metadata: Map<String, Value>,
-    #[serde(default = "yes")]
+    #[serde(default = "crate::yes")]
     pub deliver: bool,
 }
 
