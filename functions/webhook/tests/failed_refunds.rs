@@ -5,7 +5,7 @@
 mod common;
 
 use common::{EUR, Stack, delivered, net_paid, paid_order};
-use payouts::claims::RefundScope;
+use payouts::claims::{ChargeEvents, RefundEntry, RefundScope, RefundStatus};
 use serde_json::json;
 
 #[tokio::test]
@@ -65,6 +65,48 @@ async fn a_failed_refund_is_repaid_once_and_a_later_refund_reversed_again() {
         4000.0
     );
     assert_eq!(stack.metric("RepaidAmount", &[("Currency", EUR)]), 3500.0);
+}
+
+/// A delivery that moved money on a record another delivery has since replaced (a refund reported,
+/// then failed, while the reversal for it was in flight) does not stop at its own claim: it
+/// re-reads the payment and brings the share to the newest one. (The concurrent life test hits
+/// this race; here it is made deterministic by handing the flow the older record.)
+#[tokio::test]
+async fn money_moved_on_an_older_record_is_brought_to_the_newest_claim() {
+    let stack = Stack::start().await;
+    let (alice, _bob, paid) = paid_order(&stack, "ord_race").await;
+    let refund = stack
+        .control
+        .refund_with(&paid.charge, Some(1000), json!({}), false)
+        .await;
+    let failed = stack.control.fail_refund(&refund.id, false).await;
+    for e in &failed {
+        stack.control.deliver(e, 1, 1).await;
+    }
+    let newest = stack.payment("ord_race").await;
+    assert_eq!(newest.claim_of(&stack.share("ord_race", "usr_alice").await).total(), 0);
+
+    // The delivery of the refund itself, holding the record from before the failure.
+    let mut older = newest.clone();
+    older.version -= 1;
+    older.events = ChargeEvents::default()
+        .with_refund(
+            &refund.id,
+            RefundEntry {
+                amount: 1000,
+                status: RefundStatus::Succeeded,
+                scope: RefundScope::Proportional,
+            },
+        )
+        .unwrap();
+    let share = stack.share("ord_race", "usr_alice").await;
+    common::apply_claims(&stack, &older, share).await;
+
+    let transfers = stack.control.transfers("ord_race").await;
+    assert_eq!(net_paid(&transfers, &alice), 2625, "reversed 262, then repaid");
+    let share = stack.share("ord_race", "usr_alice").await;
+    assert_eq!((share.refunded, share.repaid), (262, 262));
+    assert_eq!(share.applied, newest.version);
 }
 
 #[tokio::test]

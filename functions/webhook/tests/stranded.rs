@@ -7,8 +7,6 @@ use std::collections::BTreeSet;
 
 use common::{EUR, Options, Stack};
 use harness::stripe::Fault;
-use interceptors::Metrics;
-use payout_flows::{BusinessMetrics, FlowContext};
 use payouts::{ShareState, keys};
 use serde_json::{Value, json};
 
@@ -144,19 +142,7 @@ async fn a_stale_copy_of_a_share_never_sends_an_outdated_reversal_key() {
         scope: payouts::claims::RefundScope::Proportional,
     };
     payment.events = payment.events.with_refund("re_third", third).unwrap();
-    let metrics = BusinessMetrics::new(
-        Metrics::new("webhook", interceptors::metrics::MemorySink::new()),
-        "evt_stale",
-        "charge.refunded",
-    );
-    let cx = FlowContext {
-        deps: &stack.deps.flows,
-        metrics: &metrics,
-        now: payouts::clock::unix_now(),
-    };
-    payout_flows::refund::apply(&cx, &payment, stale)
-        .await
-        .expect("applied");
+    common::apply_claims(&stack, &payment, stale).await;
 
     let keys_sent: Vec<Value> = stack
         .control

@@ -55,20 +55,34 @@ pub(crate) fn superseded(share: &LedgerShare, payment: &PaymentRecord) -> bool {
     share.applied > payment.version
 }
 
-/// Brings one share to its claim under `payment`: each turn decides on the share as it is now, so
-/// a lost race or a settled transfer leads to the next right action.
+/// Brings one share to its claim under `payment`, or under a newer record of the payment once one
+/// has been applied to the share: each turn decides on the share as it is now, so a lost race or
+/// a settled transfer leads to the next right action.
+///
+/// After each step that moved money the run re-reads the share *and* the payment and decides
+/// again. A concurrent run may have decided on the share while this step's Stripe call was in
+/// flight (it saw a claim already met, or a repayment not yet recorded) and finished: the run
+/// that records money last is the one that sees every claim written before it, so it must be the
+/// one that brings the share to the newest claim.
 pub async fn apply(
     cx: &FlowContext<'_>,
     payment: &PaymentRecord,
     mut share: LedgerShare,
 ) -> Result<(), Failure> {
+    let mut payment = payment.clone();
     for _ in 0..crate::step::MAX_RACES {
-        if superseded(&share, payment) {
-            return Ok(());
+        if superseded(&share, &payment) {
+            payment = newest(cx, payment).await?;
+            if superseded(&share, &payment) {
+                return Err(Failure::Invariant(format!(
+                    "share {}/{} applied payment version {} the ledger does not hold",
+                    share.order_id, share.seller, share.applied
+                )));
+            }
         }
         let before = share.clone();
         let again = match share_action(&share, payment.claim_of(&share).total()) {
-            RefundAction::Nothing => return note_dispute(cx, payment, share).await,
+            RefundAction::Nothing => return note_dispute(cx, &payment, share).await,
             RefundAction::SettleFirst => {
                 share = payment::settle_share(cx, share).await?;
                 if share.state == ShareState::Pending {
@@ -80,23 +94,39 @@ pub async fn apply(
                 Some(share)
             }
             RefundAction::Withhold { target, .. } | RefundAction::Restore { target } => {
-                withhold(cx, payment, share, target).await?
+                withhold(cx, &payment, share, target).await?
             }
-            RefundAction::Reverse { target, .. } => reverse(cx, payment, share, target).await?,
-            RefundAction::Repay { amount } => repay::repay(cx, payment, share, amount).await?,
+            RefundAction::Reverse { target, .. } => reverse(cx, &payment, share, target).await?,
+            RefundAction::Repay { amount } => repay::repay(cx, &payment, share, amount).await?,
         };
-        match again {
-            Some(next) => share = next,
+        share = match again {
+            Some(next) => next,
             None => {
                 let now = crate::step::reload(cx, &before).await?;
-                return note_dispute(cx, payment, now).await;
+                if now.attention.as_deref().is_some_and(is_refusal) {
+                    // Refused: settled until the next step or the reconciler retries it.
+                    return note_dispute(cx, &payment, now).await;
+                }
+                payment = newest(cx, payment).await?;
+                now
             }
-        }
+        };
     }
     Err(Failure::Contention(format!(
         "share {}/{}",
         share.order_id, share.seller
     )))
+}
+
+/// The newer of `payment` and the payment as stored now (a record never goes back: a caller's
+/// copy may carry events the store does not hold yet).
+async fn newest(cx: &FlowContext<'_>, payment: PaymentRecord) -> Result<PaymentRecord, Failure> {
+    let stored = crate::step::reload(cx, &payment).await?;
+    Ok(if stored.version > payment.version {
+        stored
+    } else {
+        payment
+    })
 }
 
 /// Records the stage of the charge's dispute on a share that has reached its claim (a lost
@@ -198,8 +228,9 @@ async fn reverse(
         tracing::warn!(order_id = %share.order_id, seller = %share.seller, ledger = share.refunded, stripe = base, "ledger and Stripe disagree on the reversed total: following Stripe");
     }
     if base >= target {
-        // Already reversed at Stripe (the ledger write was lost): record it, reverse nothing.
-        record_reversal(cx, payment, share, target, None).await?;
+        // Already reversed at Stripe (the ledger write was lost): record what Stripe holds, reverse
+        // nothing (more than the target is repaid by the caller's next decision).
+        record_reversal(cx, payment, share, base, None).await?;
         return Ok(None);
     }
     let Some(source) = at_stripe.iter().find(|t| t.amount > t.reversed) else {

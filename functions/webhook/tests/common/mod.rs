@@ -322,6 +322,24 @@ pub async fn paid_order(stack: &Stack, order: &str) -> (String, String, harness:
     (alice, bob, paid)
 }
 
+/// Runs the refund flow on `share` with `payment` as the caller holds it (possibly a copy older
+/// or newer than the stored record), as one delivery of the webhook would.
+pub async fn apply_claims(stack: &Stack, payment: &PaymentRecord, share: LedgerShare) {
+    let metrics = payout_flows::BusinessMetrics::new(
+        Metrics::new("webhook", MemorySink::new()),
+        "evt_apply",
+        "charge.refunded",
+    );
+    let cx = payout_flows::FlowContext {
+        deps: &stack.deps.flows,
+        metrics: &metrics,
+        now: payouts::clock::unix_now(),
+    };
+    payout_flows::refund::apply(&cx, payment, share)
+        .await
+        .expect("applied");
+}
+
 /// The worked example's shares.
 pub const WORKED_EXAMPLE: [(&str, i64); 2] = [("usr_alice", 3000), ("usr_bob", 7000)];
 
