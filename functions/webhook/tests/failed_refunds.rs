@@ -84,7 +84,12 @@ async fn money_moved_on_an_older_record_is_brought_to_the_newest_claim() {
         stack.control.deliver(e, 1, 1).await;
     }
     let newest = stack.payment("ord_race").await;
-    assert_eq!(newest.claim_of(&stack.share("ord_race", "usr_alice").await).total(), 0);
+    assert_eq!(
+        newest
+            .claim_of(&stack.share("ord_race", "usr_alice").await)
+            .total(),
+        0
+    );
 
     // The delivery of the refund itself, holding the record from before the failure.
     let mut older = newest.clone();
@@ -103,7 +108,11 @@ async fn money_moved_on_an_older_record_is_brought_to_the_newest_claim() {
     common::apply_claims(&stack, &older, share).await;
 
     let transfers = stack.control.transfers("ord_race").await;
-    assert_eq!(net_paid(&transfers, &alice), 2625, "reversed 262, then repaid");
+    assert_eq!(
+        net_paid(&transfers, &alice),
+        2625,
+        "reversed 262, then repaid"
+    );
     let share = stack.share("ord_race", "usr_alice").await;
     assert_eq!((share.refunded, share.repaid), (262, 262));
     assert_eq!(share.applied, newest.version);
