@@ -16,7 +16,10 @@ lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transfor
 package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
 	@scripts/package.sh
 
-.PHONY: e2e invoke-events reconcile web
+.PHONY: e2e invoke-events reconcile web bench
+
+bench: ## cold start, warm latency and package sizes vs a floor binary and a Python peer: writes docs/BENCHMARKS.md
+	@scripts/bench.sh
 
 web: ## the seller kit's checks alone (web/: npm ci, generated files, tsc, eslint, Vitest, browser test)
 	@scripts/web.sh all

@@ -35,24 +35,26 @@ ensure_toolchain() {
 }
 ensure_toolchain
 
-# Creates .venv and installs requirements-dev.txt into it, unless the stamp says this exact
+# ensure_venv [VENV REQUIREMENTS]: creates the virtualenv (default .venv) and installs the
+# requirements file (default requirements-dev.txt) into it, unless the stamp says this exact
 # file (and Python) was installed already: a second run costs nothing.
 ensure_venv() {
-    local req="$ROOT/requirements-dev.txt" stamp="$VENV/.requirements.sha256" want
+    local venv=${1:-$VENV} req=${2:-$ROOT/requirements-dev.txt}
+    local stamp="$venv/.requirements.sha256" want
     local python=${PYTHON:-python3}
     command -v "$python" >/dev/null || die "$python not found: install Python 3 (3.10+)"
-    if [[ ! -x "$VENV/bin/python" ]]; then
-        log "creating $VENV"
-        "$python" -m venv "$VENV" ||
+    if [[ ! -x "$venv/bin/python" ]]; then
+        log "creating ${venv#"$ROOT"/}"
+        "$python" -m venv "$venv" ||
             die "python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv)"
     fi
-    want=$( { sha256sum "$req"; "$VENV/bin/python" --version; } | sha256sum | cut -d' ' -f1)
+    want=$( { sha256sum "$req"; "$venv/bin/python" --version; } | sha256sum | cut -d' ' -f1)
     if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
         return 0
     fi
-    log "installing requirements-dev.txt into .venv"
+    log "installing ${req#"$ROOT"/} into ${venv#"$ROOT"/}"
     local start=$SECONDS
-    "$VENV/bin/pip" install --disable-pip-version-check -q -r "$req"
+    "$venv/bin/pip" install --disable-pip-version-check -q -r "$req"
     echo "$want" >"$stamp"
     log "installed in $((SECONDS - start))s"
 }

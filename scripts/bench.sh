@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make bench`: measures the functions from outside and writes docs/BENCHMARKS.md with a chart
+# per section under docs/bench/. Numbers only: nothing here passes or fails on a timing.
+#
+# One release build (native to this machine, the Lambda profile of Cargo.toml, aws-lc without
+# CPU-jitter entropy as in the arm64 build), one moto server, a bench-only virtualenv
+# (.venv-bench: the Python peer's Lambda stack and matplotlib), then each section's script under
+# scripts/bench/ writes its raw figures to .local/bench/*.json and report.py renders them.
+# BENCH_STARTS (default 15) cold starts per subject, BENCH_REQUESTS (default 500) warm requests.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+BENCH_VENV="$ROOT/.venv-bench"
+RAW="$LOGS/bench"
+BIN="$ROOT/target/release"
+FUNCTIONS=(onboard callback balance webhook reconcile)
+export BENCH_STARTS=${BENCH_STARTS:-15} BENCH_REQUESTS=${BENCH_REQUESTS:-500}
+began=$SECONDS
+
+ensure_venv
+ensure_venv "$BENCH_VENV" "$ROOT/scripts/bench/requirements.txt"
+trap stop_started EXIT
+trap 'exit 130' INT TERM
+rm -rf "$RAW" && mkdir -p "$RAW"
+
+log "release build (native; functions, bench binaries, store-tables)"
+packages=(--package bench --package store)
+for f in "${FUNCTIONS[@]}"; do packages+=(--package "$f"); done
+start=$SECONDS
+# The host name of the arm64 setting in .cargo/config.toml: same aws-lc as the Lambda binaries.
+AWS_LC_SYS_NO_JITTER_ENTROPY_x86_64_unknown_linux_gnu=1 \
+    cargo build --release --locked "${packages[@]}"
+echo "{\"release_build_s\": $((SECONDS - start))}" >"$RAW/build.json"
+
+for attempt in 1 2 3; do
+    port=$(free_port)
+    start_moto "$port" "$RAW/moto.log" && break
+    stop_started
+    ((attempt < 3)) || die "moto_server did not start (see $RAW/moto.log)"
+done
+export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+while IFS= read -r line; do export "${line?}"; done < <("$BIN/store-tables")
+
+# The functions' settings: local values, as make dev gives them (Stripe is never called at init).
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
+export AWS_EC2_METADATA_DISABLED=true AWS_LAMBDA_LOG_LEVEL=WARN
+export STRIPE_CONNECT_SECRET=sk_test_stripe_local STRIPE_LIVEMODE=false
+export STRIPE_API_BASE=http://127.0.0.1:9 STRIPE_WEBHOOK_SECRET=whsec_bench_platform_secret_0123456789
+export STRIPE_CONNECT_WEBHOOK_SECRET=whsec_bench_connect_secret_0123456789
+export JWT_ALGORITHM=HS256 JWT_SECRET=bench-jwt-secret-0123456789abcdef0123
+export ONBOARDING_STATE_SECRET=bench-state-secret-0123456789abcdef0123
+export PLATFORM_FEE_BPS=1000 DISPUTE_POLICY=reverse
+export FRONTEND_URL=http://127.0.0.1:3000/sell PUBLIC_API_URL=http://127.0.0.1:9000
+
+PY="$BENCH_VENV/bin/python"
+log "cold start: $BENCH_STARTS starts per subject"
+"$PY" scripts/bench/cold_start.py "$BIN" "$PY" "$BENCH_STARTS" "$RAW/cold_start.json" "$RAW"
+
+log "init breakdown: $BENCH_STARTS fresh processes"
+"$PY" scripts/bench/init_breakdown.py "$BIN" "$BENCH_STARTS" "$RAW/init_breakdown.json"
+
+log "warm latency: $BENCH_REQUESTS requests per route"
+"$PY" scripts/bench/warm.py "$BIN" "$PY" "$BENCH_REQUESTS" "$RAW/warm.json" "$RAW"
+
+log "package sizes"
+"$PY" scripts/bench/package.py "$BIN" "$RAW/package.json"
+
+log "report"
+"$PY" scripts/bench/report.py "$RAW" "$((SECONDS - began))"
+log "wrote docs/BENCHMARKS.md and docs/bench/*.png in $((SECONDS - began)) s"
