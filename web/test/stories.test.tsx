@@ -124,12 +124,13 @@ async function rows(): Promise<string[][]> {
 
 const history: Record<Exclude<keyof typeof historyStories, "default">, Check> = {
   History: async () => {
-    // The contract's example: received = transferred − reversed, in each item's currency.
+    // The contract's example: received = transferred − reversed, in each item's currency, or in
+    // its settlement currency (the dollar sale settled and was paid in euros).
     expect((await rows()).map((r) => [r[0], r[2], r[3], r[4]])).toEqual([
       ["ord_2026_000131", "Disputed by the buyer", "€26.25", "€5.25"],
       ["ord_2026_000124", "On hold until payouts are set up", "€35.00", "€0.00"],
       ["ord_2026_000123", "Partly refunded", "€52.50", "€42.00"],
-      ["ord_2026_000120", "Paid", "$17.49", "$17.49"],
+      ["ord_2026_000120", "Paid", "$17.49", "€16.04"],
     ]);
     // has_more: the next page (empty here) is asked after the last order; the button goes.
     await userEvent.click(screen.getByRole("button", { name: "Show more" }));

@@ -11,7 +11,7 @@
 
 use payouts::plan::{self, PaymentFacts, PayoutPlan, Share};
 use payouts::{
-    LedgerShare, PaymentRecord, PaymentStatus, RejectReason, ShareDecision, ShareState,
+    LedgerShare, PaymentRecord, PaymentStatus, RejectReason, Settlement, ShareDecision, ShareState,
     decide_share,
 };
 
@@ -51,16 +51,23 @@ async fn claim_order(
     plan: &PayoutPlan,
 ) -> Result<Result<PaymentRecord, Outcome>, Failure> {
     let ledger = &cx.deps.ledger;
-    let record = PaymentRecord::accepted(plan, cx.now);
-    if ledger.insert_payment(&record).await? {
-        tracing::info!(order_id = %plan.order_id, sellers = plan.shares.len(), "order paid");
-        cx.metrics
-            .order_paid(plan.currency.as_str(), &plan.order_id);
-        return Ok(Ok(record));
-    }
-    let existing = ledger.payment(&plan.order_id).await?.ok_or_else(|| {
-        Failure::Invariant(format!("payment {} neither new nor stored", plan.order_id))
-    })?;
+    // Read first: a redelivery finds the claim without asking Stripe for the settlement again.
+    let existing = match ledger.payment(&plan.order_id).await? {
+        Some(existing) => existing,
+        None => {
+            let settlement = settlement_of(cx, plan).await?;
+            let record = PaymentRecord::accepted(plan, cx.now).settled_as(settlement);
+            if ledger.insert_payment(&record).await? {
+                tracing::info!(order_id = %plan.order_id, sellers = plan.shares.len(), settlement = ?record.settlement, "order paid");
+                cx.metrics
+                    .order_paid(plan.currency.as_str(), &plan.order_id);
+                return Ok(Ok(record));
+            }
+            ledger.payment(&plan.order_id).await?.ok_or_else(|| {
+                Failure::Invariant(format!("payment {} neither new nor stored", plan.order_id))
+            })?
+        }
+    };
     if existing.payment_intent_id != plan.payment_intent_id {
         return Ok(Err(second_payment(cx, plan, &existing)));
     }
@@ -69,6 +76,21 @@ async fn claim_order(
         return Ok(Err(Outcome::Rejected));
     }
     Ok(Ok(existing))
+}
+
+/// The charge's settlement when it is in another currency than the payment (`None` when the
+/// same): the transfers must then be made in it ([`payouts::settlement`]).
+async fn settlement_of(
+    cx: &FlowContext<'_>,
+    plan: &PayoutPlan,
+) -> Result<Option<Settlement>, Failure> {
+    match cx.deps.transfers.charge_settlement(&plan.charge_id).await {
+        Ok(settlement) => Ok(settlement.differing(&plan.currency)),
+        Err(err) => {
+            tracing::warn!(order_id = %plan.order_id, charge = %plan.charge_id, error = %err, "charge settlement not read");
+            Err(Failure::stripe(&err))
+        }
+    }
 }
 
 /// Writes every share of a claimed payment that does not exist yet.
@@ -80,7 +102,7 @@ pub async fn write_missing_shares(
         return Ok(());
     };
     for share in &plan.shares {
-        ensure_share(cx, &plan, share).await?;
+        ensure_share(cx, &plan, share, payment.settlement.as_ref()).await?;
     }
     Ok(())
 }
@@ -121,6 +143,7 @@ async fn ensure_share(
     cx: &FlowContext<'_>,
     plan: &PayoutPlan,
     share: &Share,
+    settlement: Option<&Settlement>,
 ) -> Result<(), Failure> {
     let ledger = &cx.deps.ledger;
     if ledger.share(&plan.order_id, &share.seller).await?.is_some() {
@@ -128,14 +151,14 @@ async fn ensure_share(
     }
     let account = cx.deps.accounts.find_by_user(&share.seller).await?;
     let decision = decide_share(account.as_ref());
-    let record = LedgerShare::new_from_plan(plan, share, &decision, cx.now);
+    let record = LedgerShare::new_settled(plan, share, settlement, &decision, cx.now);
     if ledger.insert_share(&record).await?
         && let ShareDecision::Hold { reason } = decision
         && record.state == ShareState::Held
     {
-        tracing::info!(order_id = %plan.order_id, seller = %share.seller, amount = share.net, reason, "share held: seller cannot receive transfers yet");
+        tracing::info!(order_id = %plan.order_id, seller = %share.seller, amount = record.net, reason, "share held: seller cannot receive transfers yet");
         cx.metrics
-            .share_held(plan.currency.as_str(), share.net, &plan.order_id);
+            .share_held(record.currency.as_str(), record.net, &plan.order_id);
     }
     Ok(())
 }

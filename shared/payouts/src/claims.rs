@@ -253,11 +253,13 @@ impl ChargeEvents {
 }
 
 impl crate::PaymentRecord {
-    /// What `share` of this payment owes back under the recorded events.
+    /// What `share` of this payment owes back under the recorded events. A converted share
+    /// ([`crate::settlement`]) claims its own net times the same presentment ratios: a named
+    /// refund's gross is compared with the gross the buyer paid.
     pub fn claim_of(&self, share: &crate::LedgerShare) -> Claim {
         let plan_share = Share {
             seller: share.seller.clone(),
-            gross: share.gross,
+            gross: share.presentment.as_ref().map_or(share.gross, |p| p.gross),
             fee: share.fee,
             net: share.net,
         };

@@ -154,18 +154,39 @@ pub struct PayoutItem {
     pub reversed: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
+    /// When the charge settled in another currency: the net in that currency. `transferred`,
+    /// `reversed` and the events' amounts are then in it too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<SettledNet>,
     pub events: Vec<ShareEvent>,
 }
 
+/// A converted share's net in the settlement currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SettledNet {
+    pub currency: String,
+    pub amount: i64,
+}
+
 impl PayoutItem {
+    /// The item of `share`: what the buyer paid (its presentment amounts when converted), what
+    /// moved (in the share's own currency).
     pub fn of(share: &LedgerShare) -> PayoutItem {
+        let (currency, gross, fee, net) = match &share.presentment {
+            Some(p) => (&p.currency, p.gross, p.fee, p.net),
+            None => (&share.currency, share.gross, share.fee, share.net),
+        };
         PayoutItem {
             order_id: share.order_id.clone(),
             created_at: share.created_at,
-            currency: share.currency.as_str().to_owned(),
-            gross: share.gross,
-            fee: share.fee,
-            net: share.net,
+            currency: currency.as_str().to_owned(),
+            gross,
+            fee,
+            net,
+            settlement: share.presentment.as_ref().map(|_| SettledNet {
+                currency: share.currency.as_str().to_owned(),
+                amount: share.net,
+            }),
             state: state_of(share),
             transferred: share.transferred + share.repaid,
             reversed: share.reversed(),

@@ -33,6 +33,11 @@ pub struct PaymentRecord {
     /// Raw currency code as Stripe sent it (a rejected payment may carry an unsupported one).
     pub currency: String,
     pub amount_received: i64,
+    /// What the charge became in the platform's balance when that is another currency (its
+    /// balance transaction): the shares are then converted ([`crate::settlement`]). `None`: the
+    /// charge settled in its own currency (and in records written before settlement existed).
+    #[serde(default)]
+    pub settlement: Option<crate::Settlement>,
     pub status: PaymentStatus,
     /// The accepted plan's shares. The record is the order's claim, written *before* any share,
     /// so a share can always be (re)written from it: a crash between the claim and the shares,
@@ -89,7 +94,8 @@ pub struct LedgerShare {
     pub seller: UserId,
     pub currency: Currency,
     pub charge_id: Option<String>,
-    /// What the buyer paid for this seller's items.
+    /// What the buyer paid for this seller's items, in `currency`: the settlement currency when
+    /// the charge settled in another one (then `presentment` has the amounts the buyer paid).
     pub gross: i64,
     /// The platform's fee on `gross` (see [`crate::plan::platform_fee`]).
     pub fee: i64,
@@ -135,6 +141,10 @@ pub struct LedgerShare {
     /// older payment (it lacks a newer refund or dispute) never moves money on the share.
     #[serde(default)]
     pub applied: u64,
+    /// The share as the buyer paid it, when the charge settled in another currency and `gross`,
+    /// `fee`, `net` (and every amount moved) are converted ([`crate::settlement`]).
+    #[serde(default)]
+    pub presentment: Option<crate::Presentment>,
     /// The stage of the charge's dispute as the share last saw it (`None`: never disputed).
     #[serde(default)]
     pub dispute: Option<crate::claims::DisputeStage>,

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod ports;
 pub mod rate;
 pub mod refund;
+pub mod settlement;
 #[cfg(test)]
 mod testkit;
 
@@ -31,6 +32,7 @@ pub use ledger::{
 };
 pub use money::{Currency, Money};
 pub use plan::{PaymentFacts, PayoutPlan, RejectReason, Share};
+pub use settlement::{Presentment, Settlement};
 
 /// The marketplace's user id (the JWT `sub`) of a seller.
 pub type UserId = String;

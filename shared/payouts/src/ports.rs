@@ -279,6 +279,9 @@ pub trait Transfers: Send + Sync {
         amount: i64,
         idempotency_key: &str,
     ) -> Result<String, StripeError>;
+    /// What the charge became in the platform's balance (its balance transaction's currency and
+    /// amount): read once per order, before its shares are written ([`crate::settlement`]).
+    async fn charge_settlement(&self, charge_id: &str) -> Result<crate::Settlement, StripeError>;
     /// Re-reads a PaymentIntent (for a refund that arrives before its payment event).
     async fn retrieve_payment(
         &self,

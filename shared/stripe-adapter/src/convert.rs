@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use payouts::claims::{DisputeStage, RefundStatus};
-use payouts::ports::{Balance, DisputeFacts, RefundFacts, RefundItem, TransferRef};
+use payouts::ports::{Balance, DisputeFacts, RefundFacts, RefundItem, StripeError, TransferRef};
 use payouts::{AccountFlags, Currency, Money, PaymentFacts};
 use stripe_shared::{
     Account, AccountCapabilitiesStatus, Charge, Dispute, PaymentIntent, Refund, Transfer,
@@ -180,6 +180,30 @@ pub(crate) fn transfer_ref(t: &Transfer) -> TransferRef {
 /// The id of the account a transfer went to.
 pub(crate) fn destination_of(t: &Transfer) -> Option<&str> {
     t.destination.as_ref().map(|d| d.id().as_str())
+}
+
+/// A charge's settlement from its expanded balance transaction. A charge without one yet (its
+/// funds not captured) is retried later; a settlement currency outside the supported ones is
+/// refused (no share can be converted into it).
+pub(crate) fn settlement(
+    charge: &stripe_shared::Charge,
+) -> Result<payouts::Settlement, StripeError> {
+    let Some(stripe_types::Expandable::Object(txn)) = &charge.balance_transaction else {
+        return Err(StripeError::Unavailable {
+            retry_after: None,
+            cause: format!("charge {} has no balance transaction yet", charge.id),
+            rate_limited: false,
+        });
+    };
+    let currency =
+        Currency::parse(&txn.currency.to_string()).ok_or_else(|| StripeError::Refused {
+            code: "unsupported_settlement_currency".into(),
+            message: format!("charge {} settled in {}", charge.id, txn.currency),
+        })?;
+    Ok(payouts::Settlement {
+        currency,
+        amount: txn.amount,
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use payouts::ports::{GroupTransfer, StripeError, TransferRef, TransferRequest, T
 use stripe::StripeRequest;
 use stripe_connect::transfer::{CreateTransfer, ListTransfer, RetrieveTransfer};
 use stripe_connect::transfer_reversal::CreateIdTransferReversal;
+use stripe_core::charge::RetrieveCharge;
 use stripe_core::payment_intent::RetrievePaymentIntent;
 use stripe_shared::Transfer;
 
@@ -119,6 +120,16 @@ impl Transfers for StripeAdapter {
         })
         .await?;
         Ok(convert::payment_facts(&pi))
+    }
+
+    async fn charge_settlement(&self, charge_id: &str) -> Result<payouts::Settlement, StripeError> {
+        // One round trip: the charge with its balance transaction expanded.
+        let req = RetrieveCharge::new(charge_id).expand(vec!["balance_transaction".to_string()]);
+        let charge = with_retry(&self.retry, "retrieve_charge", || {
+            req.customize().send(&self.client)
+        })
+        .await?;
+        convert::settlement(&charge)
     }
 
     async fn transfers_in_group(

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod params;
 pub mod recorder;
 pub mod resources;
+pub mod settlement;
 pub mod state;
 pub mod webhooks;
 

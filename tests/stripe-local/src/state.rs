@@ -126,7 +126,22 @@ pub struct Charge {
     pub payment_intent: String,
     pub transfer_group: Option<String>,
     pub balance_transaction: String,
+    /// What the charge became in the platform's balance (its balance transaction).
+    pub settled: crate::settlement::Settled,
     pub refunds: Vec<String>,
+}
+
+impl Charge {
+    /// `amount` of this charge in its settlement currency (refunds and disputes debit the
+    /// platform there): `(currency, floor(amount × settled / charged))`.
+    pub fn settled_part(&self, amount: i64) -> (String, i64) {
+        let part = if self.amount <= 0 {
+            0
+        } else {
+            (i128::from(amount) * i128::from(self.settled.amount) / i128::from(self.amount)) as i64
+        };
+        (self.settled.currency.clone(), part)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -214,6 +229,8 @@ pub struct Store {
     pub transfers: Vec<Transfer>,
     pub events: HashMap<String, Event>,
     pub event_order: Vec<String>,
+    /// The platform's settlement currency and rates (`/_control/settlement`).
+    pub settlement: crate::settlement::SettlementConfig,
 }
 
 impl Store {
@@ -223,6 +240,14 @@ impl Store {
             .or_default()
             .entry(currency.to_owned())
             .or_default()
+    }
+    /// Debits (negative: credits) the platform for `amount` of charge `charge_id`, in the
+    /// charge's settlement currency.
+    pub fn debit_platform_for(&mut self, charge_id: &str, amount: i64) {
+        if let Some((currency, part)) = self.charges.get(charge_id).map(|c| c.settled_part(amount))
+        {
+            self.balance_mut(PLATFORM, &currency).available -= part;
+        }
     }
     pub fn transfer_mut(&mut self, id: &str) -> Option<&mut Transfer> {
         self.transfers.iter_mut().find(|t| t.id == id)

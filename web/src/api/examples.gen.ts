@@ -680,14 +680,18 @@ export const examples = {
               "fee": 250,
               "net": 1749,
               "state": "paid",
-              "transferred": 1749,
+              "transferred": 1604,
               "reversed": 0,
               "transfer_id": "tr_1QpaidAAAAAAAA",
+              "settlement": {
+                "currency": "eur",
+                "amount": 1604
+              },
               "events": [
                 {
                   "at": 1763990001,
                   "kind": "paid",
-                  "amount": 1749
+                  "amount": 1604
                 }
               ]
             }

@@ -199,7 +199,7 @@ export interface components {
             /** @description more items follow the last one (ask with starting_after = its order_id) */
             has_more: boolean;
         };
-        /** @description One share: what the buyer paid for the seller's items (gross), the platform fee, the seller's net; transferred - reversed is what the seller holds from it. Integer minor units of currency. */
+        /** @description One share: what the buyer paid for the seller's items (gross), the platform fee, the seller's net; transferred - reversed is what the seller holds from it. Integer minor units of currency (of settlement.currency for transferred, reversed and the events when settlement is present). */
         PayoutItem: {
             order_id: string;
             /** @description unix seconds */
@@ -219,6 +219,11 @@ export interface components {
             reversed: number;
             /** @description the Stripe transfer, once made */
             transfer_id?: string;
+            /** @description When the charge settled in another currency than it was paid in: the net converted at the charge's own rate (floored). transferred, reversed and the events' amounts are then in this currency. */
+            settlement?: {
+                currency: string;
+                amount: number;
+            };
             events: components["schemas"]["PayoutEvent"][];
         };
         PayoutEvent: {

@@ -62,7 +62,8 @@ export function SellerPayoutHistory({ service, locale = "en", pageSize = 10 }: S
                 <td>{formatTime(p.created_at, locale)}</td>
                 <td>{t.payoutState[p.state]}</td>
                 <td>{formatMoney(p.net, p.currency, locale)}</td>
-                <td>{formatMoney(p.transferred - p.reversed, p.currency, locale)}</td>
+                {/* What moved is in the settlement currency when the charge settled in another one. */}
+                <td>{formatMoney(p.transferred - p.reversed, p.settlement?.currency ?? p.currency, locale)}</td>
               </tr>
             ))}
           </tbody>

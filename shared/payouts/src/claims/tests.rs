@@ -313,3 +313,47 @@ fn claims_never_exceed_net_in_any_mix() {
         }
     }
 }
+
+/// A share converted to the settlement currency ($100.00 settled as €91.73) claims its own
+/// (converted) net times the presentment ratios: a named refund's dollars are compared with the
+/// dollars the buyer paid, never with the converted gross.
+#[test]
+fn a_converted_share_claims_the_same_fractions_of_its_converted_net() {
+    use crate::ledger::ShareDecision;
+    let settlement = crate::Settlement {
+        currency: crate::Currency::parse("eur").unwrap(),
+        amount: 9173,
+    };
+    let plan = crate::PayoutPlan {
+        order_id: "ord_fx".into(),
+        payment_intent_id: "pi_fx".into(),
+        charge_id: "ch_fx".into(),
+        currency: crate::Currency::parse("usd").unwrap(),
+        amount_received: RECEIVED,
+        shares: vec![alice(), bob()],
+    };
+    let to = ShareDecision::Transfer {
+        destination: "acct_a".into(),
+    };
+    let share = crate::LedgerShare::new_settled(&plan, &alice(), Some(&settlement), &to, 0);
+    assert_eq!((share.gross, share.fee, share.net), (2751, 344, 2407));
+    let mut payment = crate::PaymentRecord::accepted(&plan, 0).settled_as(Some(settlement));
+    // A fifth refunded in proportion: floor(2407 / 5).
+    payment.events = ChargeEvents::default()
+        .with_refund("re_1", proportional(2000))
+        .unwrap();
+    assert_eq!(payment.claim_of(&share).refunds, 481);
+    // Alice's whole $30.00 named: her whole converted net, not 3000 / 2751 of it.
+    let named = RefundScope::Sellers {
+        grosses: BTreeMap::from([("usr_alice".to_string(), 3000)]),
+    };
+    payment.events = ChargeEvents::default()
+        .with_refund("re_2", refund(3000, RefundStatus::Succeeded, named))
+        .unwrap();
+    assert_eq!(payment.claim_of(&share).refunds, 2407);
+    // Half the charge disputed and withdrawn: floor(2407 / 2).
+    payment.events = ChargeEvents::default()
+        .with_dispute("dp_1", dispute(5000, DisputeStage::Withdrawn))
+        .unwrap();
+    assert_eq!(payment.claim_of(&share).dispute, 1203);
+}

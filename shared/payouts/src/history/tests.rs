@@ -181,3 +181,41 @@ fn the_item_serializes_in_the_apis_words() {
     let pending = serde_json::to_value(PayoutItem::of(&pending())).unwrap();
     assert!(pending.get("transfer_id").is_none());
 }
+
+#[test]
+fn a_converted_share_shows_what_the_buyer_paid_and_what_it_became() {
+    let plan = PayoutPlan {
+        order_id: "ord_fx".into(),
+        payment_intent_id: "pi_fx".into(),
+        charge_id: "ch_fx".into(),
+        currency: Currency::parse("usd").unwrap(),
+        amount_received: 10_000,
+        shares: vec![Share {
+            seller: "usr_a".into(),
+            gross: 3000,
+            fee: 375,
+            net: 2625,
+        }],
+    };
+    let settlement = crate::Settlement {
+        currency: Currency::parse("eur").unwrap(),
+        amount: 9173,
+    };
+    let decision = ShareDecision::Transfer {
+        destination: "acct_a".into(),
+    };
+    let share = LedgerShare::new_settled(&plan, &plan.shares[0], Some(&settlement), &decision, T0);
+    let item = PayoutItem::of(&share);
+    assert_eq!(
+        (item.currency.as_str(), item.gross, item.fee, item.net),
+        ("usd", 3000, 375, 2625)
+    );
+    assert_eq!(
+        item.settlement,
+        Some(SettledNet {
+            currency: "eur".into(),
+            amount: 2407
+        })
+    );
+    assert_eq!(PayoutItem::of(&pending()).settlement, None);
+}

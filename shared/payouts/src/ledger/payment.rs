@@ -13,6 +13,7 @@ impl PaymentRecord {
             charge_id: Some(plan.charge_id.clone()),
             currency: plan.currency.as_str().to_string(),
             amount_received: plan.amount_received,
+            settlement: None,
             status: PaymentStatus::Accepted,
             shares: plan.shares.clone(),
             refunded_applied: 0,
@@ -21,6 +22,12 @@ impl PaymentRecord {
             updated_at: now,
             version: 1,
         }
+    }
+
+    /// This record with the charge's `settlement` (see [`PaymentRecord::settlement`]).
+    pub fn settled_as(mut self, settlement: Option<crate::Settlement>) -> PaymentRecord {
+        self.settlement = settlement;
+        self
     }
 
     /// The record of a rejected payment, version 1. `order_id` is the metadata's order id when it
@@ -37,6 +44,7 @@ impl PaymentRecord {
             charge_id: facts.charge_id.clone(),
             currency: facts.currency.clone(),
             amount_received: facts.amount_received,
+            settlement: None,
             status: PaymentStatus::Rejected {
                 reason: reason.code().to_string(),
                 detail: reason.to_string(),

@@ -84,6 +84,31 @@ impl LedgerShare {
         decision: &ShareDecision,
         now: i64,
     ) -> LedgerShare {
+        LedgerShare::new_settled(plan, share, None, decision, now)
+    }
+
+    /// [`LedgerShare::new_from_plan`] for a charge that settled as `settlement` (another
+    /// currency): the share is converted ([`crate::settlement`]) and keeps what the buyer paid.
+    pub fn new_settled(
+        plan: &PayoutPlan,
+        share: &Share,
+        settlement: Option<&crate::Settlement>,
+        decision: &ShareDecision,
+        now: i64,
+    ) -> LedgerShare {
+        let (currency, presentment, share) = match settlement {
+            None => (plan.currency.clone(), None, share.clone()),
+            Some(settled) => (
+                settled.currency.clone(),
+                Some(crate::Presentment {
+                    currency: plan.currency.clone(),
+                    gross: share.gross,
+                    fee: share.fee,
+                    net: share.net,
+                }),
+                settled.convert_share(share, plan.amount_received),
+            ),
+        };
         let (state, destination) = match decision {
             _ if share.net <= 0 => (ShareState::Void, None),
             ShareDecision::Transfer { destination } => {
@@ -94,7 +119,7 @@ impl LedgerShare {
         LedgerShare {
             order_id: plan.order_id.clone(),
             seller: share.seller.clone(),
-            currency: plan.currency.clone(),
+            currency,
             charge_id: Some(plan.charge_id.clone()),
             gross: share.gross,
             fee: share.fee,
@@ -111,6 +136,7 @@ impl LedgerShare {
             repays: Vec::new(),
             repay_attempts: 0,
             applied: 0,
+            presentment,
             dispute: None,
             attention: None,
             history: Vec::new(),

@@ -3,11 +3,11 @@
 use super::body;
 use crate::error::{ApiError, ApiResult};
 use crate::resources::onboarding::{self, OnboardingUpdate};
-use crate::resources::{balance, disputes, events, payments};
+use crate::resources::{balance, disputes, events, payments, refunds};
 use crate::state::{PLATFORM, Shared};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,6 +21,35 @@ pub fn router() -> Router<Shared> {
         .route("/charges/{id}/disputes", post(dispute))
         .route("/disputes/{id}/close", post(close_dispute))
         .route("/refunds/{id}/fail", post(fail_refund))
+        .route("/settlement", get(settlement).post(set_settlement))
+}
+
+/// The platform's settlement currency and rates.
+async fn settlement(State(state): State<Shared>) -> Json<Value> {
+    Json(json!(state.store().settlement))
+}
+
+/// `{"currency": "eur", "rates": {"usd": 0.9173}}` (replaces both; `{}` settles every charge in
+/// its own currency again). Applies to charges made afterwards, as a rate does at Stripe.
+async fn set_settlement(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
+    let config: crate::settlement::SettlementConfig = body(&bytes)?;
+    let lower = |c: &str| c.to_ascii_lowercase();
+    let config = crate::settlement::SettlementConfig {
+        currency: config.currency.as_deref().map(lower),
+        rates: config.rates.iter().map(|(c, r)| (lower(c), *r)).collect(),
+    };
+    if let Some((currency, rate)) = config
+        .rates
+        .iter()
+        .find(|(_, r)| !(r.is_finite() && **r > 0.0))
+    {
+        return Err(ApiError::invalid_param(
+            "rates",
+            format!("Invalid rate for {currency}: {rate}"),
+        ));
+    }
+    state.store().settlement = config.clone();
+    Ok(Json(json!(config)))
 }
 
 /// `{"complete": true}` or a partial update; emits Connect `account.updated`.
@@ -79,8 +108,8 @@ async fn refund(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> ApiResult<Json<Value>> {
-    let req: payments::RefundRequest = body(&bytes)?;
-    let (refund, charge, event, refund_event) = payments::refund(&state, &id, req)?;
+    let req: refunds::RefundRequest = body(&bytes)?;
+    let (refund, charge, event, refund_event) = refunds::refund(&state, &id, req)?;
     Ok(Json(
         json!({ "refund": refund, "charge": charge, "event_id": event.id, "refund_event_id": refund_event.id }),
     ))

@@ -160,7 +160,12 @@ pub fn open(
     );
     d.balance_transactions
         .push((new_id("txn"), -amount, DISPUTE_FEE));
-    store.balance_mut(PLATFORM, &d.currency).available -= amount + DISPUTE_FEE;
+    store.debit_platform_for(&d.charge, amount);
+    let fee_currency = store
+        .charges
+        .get(&d.charge)
+        .map_or_else(|| d.currency.clone(), |c| c.settled.currency.clone());
+    store.balance_mut(PLATFORM, &fee_currency).available -= DISPUTE_FEE;
     let withdrawn = events::record(
         state,
         &mut store,
@@ -194,7 +199,7 @@ pub fn close(state: &AppState, id: &str, req: &OutcomeRequest) -> ApiResult<(Val
         Some("won") => {
             d.status = "won".into();
             d.balance_transactions.push((new_id("txn"), d.amount, 0));
-            store.balance_mut(PLATFORM, &d.currency).available += d.amount;
+            store.debit_platform_for(&d.charge, -d.amount);
             emitted.push(events::record(
                 state,
                 &mut store,
@@ -245,7 +250,7 @@ pub fn fail_refund(state: &AppState, id: &str) -> ApiResult<(Value, Vec<Event>)>
     r.status = "failed".into();
     r.failure_reason = Some("expired_or_canceled_card".into());
     r.failure_balance_transaction = Some(new_id("txn"));
-    store.balance_mut(PLATFORM, &r.currency).available += r.amount;
+    store.debit_platform_for(&r.charge, -r.amount);
     if let Some(c) = store.charges.get_mut(&r.charge) {
         c.amount_refunded -= r.amount;
     }

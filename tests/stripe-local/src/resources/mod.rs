@@ -8,4 +8,5 @@ pub mod disputes;
 pub mod events;
 pub mod onboarding;
 pub mod payments;
+pub mod refunds;
 pub mod transfers;

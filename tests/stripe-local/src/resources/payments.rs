@@ -1,9 +1,10 @@
-//! Buyer payments: PaymentIntents, Charges and Refunds.
+//! Buyer payments: PaymentIntents, Charges and reading Refunds (made in [`super::refunds`]).
 //!
 //! They are created through the control API (a buyer paying an order; a refund), not `/v1`,
 //! because the functions only read them. Shapes follow fixtures3.json's `payment_intent`,
 //! `charge` and `refund`. A payment credits the platform's *available* balance at once (no
-//! fees, no settlement delay) so transfers with `source_transaction` can follow immediately;
+//! fees, no settlement delay; in its settlement currency, see [`crate::settlement`]) so transfers
+//! with `source_transaction` can follow immediately;
 //! a refund debits it (it may go negative, as Stripe lets a platform balance go negative).
 
 use crate::auth::Ctx;
@@ -149,14 +150,18 @@ pub async fn retrieve_charge(
     StripeParams(p): StripeParams,
 ) -> ApiResult<Json<Value>> {
     p.allow(&[])?;
-    expansions(&p, &[])?;
+    let expand = expansions(&p, &["balance_transaction"])?;
     platform_only(&ctx, "charge", &id, "id")?;
     let store = state.store();
     let c = store
         .charges
         .get(&id)
         .ok_or_else(|| ApiError::missing("charge", &id, "id"))?;
-    Ok(Json(render_charge(&store, c)))
+    let mut body = render_charge(&store, c);
+    if !expand.is_empty() {
+        body["balance_transaction"] = crate::settlement::render_charge_txn(c);
+    }
+    Ok(Json(body))
 }
 
 pub async fn retrieve_refund(
@@ -188,6 +193,10 @@ pub struct PaymentRequest {
     pub metadata: Map<String, Value>,
     pub transfer_group: Option<String>,
     pub description: Option<String>,
+    /// The ids to give the PaymentIntent and its Charge (default: new ones), so that a
+    /// committed event file (`tests/events/`) can name objects that exist here.
+    pub payment_intent_id: Option<String>,
+    pub charge_id: Option<String>,
     /// Deliver `payment_intent.succeeded` now (default); `false` only records it, for tests
     /// that deliver events out of order with `POST /_control/events/{id}/deliver`.
     #[serde(default = "crate::yes")]
@@ -218,13 +227,29 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
     }
     let transfer_group = req.transfer_group.clone().or_else(|| req.order_id.clone());
     let now = state.clock.now();
+    let settled = state
+        .store()
+        .settlement
+        .settle(&currency, req.amount)
+        .map_err(|message| ApiError::invalid_param("currency", message))?;
+    let pi_id = chosen_id(req.payment_intent_id.as_deref(), "pi", "payment_intent_id")?;
+    let charge_id = chosen_id(req.charge_id.as_deref(), "ch", "charge_id")?;
+    {
+        let store = state.store();
+        if store.payment_intents.contains_key(&pi_id) || store.charges.contains_key(&charge_id) {
+            return Err(ApiError::invalid_param(
+                "payment_intent_id",
+                format!("{pi_id} or {charge_id} already exists"),
+            ));
+        }
+    }
     let pi = PaymentIntent {
-        id: new_id("pi"),
+        id: pi_id,
         amount: req.amount,
         currency: currency.clone(),
         created: now,
         metadata: metadata.clone(),
-        latest_charge: new_id("ch"),
+        latest_charge: charge_id,
         transfer_group: transfer_group.clone(),
         description: req.description.clone(),
     };
@@ -238,11 +263,14 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
         payment_intent: pi.id.clone(),
         transfer_group,
         balance_transaction: new_id("txn"),
+        settled,
         refunds: Vec::new(),
     };
     let (pi_json, ch_json, event) = {
         let mut store = state.store();
-        store.balance_mut(PLATFORM, &currency).available += req.amount;
+        store
+            .balance_mut(PLATFORM, &charge.settled.currency)
+            .available += charge.settled.amount;
         store.charges.insert(charge.id.clone(), charge.clone());
         store.payment_intents.insert(pi.id.clone(), pi.clone());
         let pi_json = render_intent(&store, &pi, false);
@@ -264,116 +292,14 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
     Ok((pi_json, ch_json, event))
 }
 
-/// Body of `POST /_control/charges/{id}/refunds`.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefundRequest {
-    /// Defaults to what is left to refund.
-    pub amount: Option<i64>,
-    #[serde(default)]
-    pub metadata: Map<String, Value>,
-    #[serde(default = "crate::yes")]
-    pub deliver: bool,
-}
-
-/// Refunds (part of) a charge, debits the platform, emits `charge.refunded` with the charge
-/// (cumulative `amount_refunded`, its refunds embedded) and `refund.created` with the refund.
-/// Only `charge.refunded` is delivered at once (what the functions' older tests wait on);
-/// `refund.created` is listable and deliverable on demand. Returns `(refund, charge, event)`;
-/// the refund's own event is the fourth.
-pub fn refund(
-    state: &AppState,
-    charge_id: &str,
-    req: RefundRequest,
-) -> ApiResult<(Value, Value, Event, Event)> {
-    let metadata = validate_metadata(&req.metadata)?;
-    let (refund_json, charge_json, event, refund_event) = {
-        let mut store = state.store();
-        let charge = store
-            .charges
-            .get(charge_id)
-            .ok_or_else(|| ApiError::missing("charge", charge_id, "charge"))?;
-        let open_dispute = store.disputes.values().any(|d| {
-            d.charge == charge_id && !matches!(d.status.as_str(), "won" | "lost" | "warning_closed")
-        });
-        if open_dispute {
-            return Err(ApiError::request(
-                Some("charge_disputed"),
-                None,
-                format!("Charge {charge_id} has been charged back; cannot issue a refund."),
-            ));
-        }
-        let left = charge.amount - charge.amount_refunded;
-        if left == 0 {
-            return Err(ApiError::request(
-                Some("charge_already_refunded"),
-                None,
-                format!("Charge {charge_id} has already been refunded."),
-            ));
-        }
-        let amount = req.amount.unwrap_or(left);
-        if amount <= 0 {
-            return Err(ApiError::invalid_param(
-                "amount",
-                "Invalid positive integer",
-            ));
-        }
-        if amount > left {
-            return Err(ApiError::request(
-                Some("amount_too_large"),
-                Some("amount"),
-                format!(
-                    "Refund amount ({amount}) is greater than unrefunded amount on charge ({left})"
-                ),
-            ));
-        }
-        let r = Refund {
-            id: new_id("re"),
-            amount,
-            charge: charge_id.to_owned(),
-            payment_intent: charge.payment_intent.clone(),
-            currency: charge.currency.clone(),
-            created: state.clock.now(),
-            metadata,
-            balance_transaction: new_id("txn"),
-            status: "succeeded".into(),
-            failure_reason: None,
-            failure_balance_transaction: None,
-        };
-        let previous = json!({ "amount_refunded": charge.amount_refunded, "refunded": false });
-        store.balance_mut(PLATFORM, &r.currency).available -= amount;
-        store.refunds.insert(r.id.clone(), r.clone());
-        let refund_json = render_refund(&r);
-        let refund_event = events::record(
-            state,
-            &mut store,
-            "refund.created",
-            None,
-            refund_json.clone(),
-            None,
-            Default::default(),
-        );
-        let charge = store
-            .charges
-            .get_mut(charge_id)
-            .ok_or_else(|| ApiError::missing("charge", charge_id, "charge"))?;
-        charge.amount_refunded += amount;
-        charge.refunds.push(r.id.clone());
-        let charge = charge.clone();
-        let charge_json = render_charge(&store, &charge);
-        let event = events::record(
-            state,
-            &mut store,
-            "charge.refunded",
-            None,
-            charge_json.clone(),
-            Some(previous),
-            Default::default(),
-        );
-        (refund_json, charge_json, event, refund_event)
-    };
-    if req.deliver {
-        events::deliver(state, &event);
+/// `chosen` when it is an id with `prefix`, else a new one.
+fn chosen_id(chosen: Option<&str>, prefix: &str, param: &str) -> ApiResult<String> {
+    match chosen {
+        None => Ok(new_id(prefix)),
+        Some(id) if id.starts_with(&format!("{prefix}_")) && id.len() <= 64 => Ok(id.to_owned()),
+        Some(id) => Err(ApiError::invalid_param(
+            param,
+            format!("Invalid id {id:?}: expected {prefix}_…"),
+        )),
     }
-    Ok((refund_json, charge_json, event, refund_event))
 }

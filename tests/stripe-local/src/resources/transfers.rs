@@ -108,13 +108,13 @@ pub async fn create(
                 format!("No such charge: '{ch_id}'"),
             )
         })?;
-        if ch.currency != currency {
+        if ch.settled.currency != currency {
             return Err(ApiError::request(
                 None,
-                Some("currency"),
+                Some("source_transaction"),
                 format!(
-                    "The currency of the transfer ({currency}) must match the currency of the source transaction ({}).",
-                    ch.currency
+                    "The currency of source_transaction's balance transaction ({}) must be the same as the transfer currency ({currency}).",
+                    ch.settled.currency
                 ),
             ));
         }
@@ -124,13 +124,13 @@ pub async fn create(
             .filter(|t| t.source_transaction.as_deref() == Some(ch_id))
             .map(|t| t.amount - t.amount_reversed)
             .sum();
-        if used + amount > ch.amount {
+        if used + amount > ch.settled.amount {
             return Err(ApiError::request(
                 Some("amount_too_large"),
                 Some("amount"),
                 format!(
                     "The transfer amount ({amount}) exceeds what is left to transfer from source transaction {ch_id} ({}).",
-                    ch.amount - used
+                    ch.settled.amount - used
                 ),
             ));
         }
