@@ -69,8 +69,20 @@ async fn deliver(stack: &Stack, event: &str, times: u32) {
 /// second (2000 of 10 000) takes floor(net × 0.2), the won dispute nothing.
 async fn assert_final(stack: &Stack, order: &str, alice: &str, bob: &str, how: &str) {
     let transfers = stack.control.transfers(order).await;
-    assert_eq!(net_paid(&transfers, alice), 2625 - 525, "alice, {how}");
-    assert_eq!(net_paid(&transfers, bob), 6125 - 1225, "bob, {how}");
+    // On a failure, everything needed to tell which step was lost.
+    let state = || async {
+        format!(
+            "{how}\nalice: {:#?}\nbob: {:#?}\npayment: {:#?}\ntransfers: {transfers:#?}",
+            stack.share(order, "usr_alice").await,
+            stack.share(order, "usr_bob").await,
+            stack.payment(order).await,
+        )
+    };
+    if net_paid(&transfers, alice) != 2625 - 525 || net_paid(&transfers, bob) != 6125 - 1225 {
+        let state = state().await;
+        assert_eq!(net_paid(&transfers, alice), 2625 - 525, "alice, {state}");
+        assert_eq!(net_paid(&transfers, bob), 6125 - 1225, "bob, {state}");
+    }
     for (seller, claim) in [("usr_alice", 525), ("usr_bob", 1225)] {
         let share = stack.share(order, seller).await;
         assert_eq!(share.taken(), claim, "{seller}, {how}");
