@@ -54,6 +54,10 @@ export ONBOARDING_STATE_SECRET=bench-state-secret-0123456789abcdef0123
 export PLATFORM_FEE_BPS=1000 DISPUTE_POLICY=reverse
 export FRONTEND_URL=http://127.0.0.1:3000/sell PUBLIC_API_URL=http://127.0.0.1:9000
 
+log "round trips (tests/metrics-proof/tests/round_trips.rs, debug build)"
+cargo test --quiet --locked -p metrics-proof --test round_trips -- --nocapture 2>&1 |
+    grep '^|' >"$RAW/round_trips.md"
+
 PY="$BENCH_VENV/bin/python"
 log "cold start: $BENCH_STARTS starts per subject"
 "$PY" scripts/bench/cold_start.py "$BIN" "$PY" "$BENCH_STARTS" "$RAW/cold_start.json" "$RAW"

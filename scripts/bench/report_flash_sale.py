@@ -2,4 +2,4 @@
 
 
 def render(raw, charts):
-    return "## flash_sale\n\nNot measured yet.\n"
+    return "## 5. Flash sale\n\nNot measured yet (see issue 15).\n"

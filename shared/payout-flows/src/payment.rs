@@ -32,11 +32,19 @@ pub async fn on_payment(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Ou
         Ok(payment) => payment,
         Err(outcome) => return Ok(outcome),
     };
-    write_missing_shares(cx, &payment).await?;
-    // Settle every share; one seller's Stripe trouble must not delay the others.
+    let written = write_missing_shares(cx, &payment).await?;
+    // Settle every share; one seller's Stripe trouble must not delay the others. A share this run
+    // just wrote is settled from that record (no read back: a concurrent writer makes its first
+    // compare-and-set fail, which re-reads); one that existed is read.
     let mut first_failure = None;
     for share in &plan.shares {
-        if let Err(failure) = settle_one(cx, &plan.order_id, &share.seller).await {
+        let settled = match written.iter().find(|w| w.seller == share.seller) {
+            Some(fresh) => settle_share(cx, fresh.clone()).await.map(drop),
+            None => settle_one(cx, &plan.order_id, &share.seller)
+                .await
+                .map(drop),
+        };
+        if let Err(failure) = settled {
             tracing::warn!(order_id = %plan.order_id, seller = %share.seller, error = %failure, "share not settled");
             first_failure.get_or_insert(failure);
         }
@@ -93,18 +101,19 @@ async fn settlement_of(
     }
 }
 
-/// Writes every share of a claimed payment that does not exist yet.
+/// Writes every share of a claimed payment that does not exist yet; returns the ones it wrote.
 pub async fn write_missing_shares(
     cx: &FlowContext<'_>,
     payment: &PaymentRecord,
-) -> Result<(), Failure> {
+) -> Result<Vec<LedgerShare>, Failure> {
     let Some(plan) = payment.plan() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut written = Vec::new();
     for share in &plan.shares {
-        ensure_share(cx, &plan, share, payment.settlement.as_ref()).await?;
+        written.extend(ensure_share(cx, &plan, share, payment.settlement.as_ref()).await?);
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Loads a share and settles it; a `Held` one is first re-checked against the seller's account,
@@ -137,30 +146,30 @@ pub async fn settle_share(
     settle(cx, share).await
 }
 
-/// Writes the share unless it exists: `Pending` towards an account that can receive transfers,
-/// otherwise `Held` (no account yet, or payouts not enabled); `Void` when nothing is owed.
+/// Writes the share unless it exists (a conditional put: no read first, the first delivery is the
+/// common case): `Pending` towards an account that can receive transfers, otherwise `Held` (no
+/// account yet, or payouts not enabled); `Void` when nothing is owed. The record when written.
 async fn ensure_share(
     cx: &FlowContext<'_>,
     plan: &PayoutPlan,
     share: &Share,
     settlement: Option<&Settlement>,
-) -> Result<(), Failure> {
+) -> Result<Option<LedgerShare>, Failure> {
     let ledger = &cx.deps.ledger;
-    if ledger.share(&plan.order_id, &share.seller).await?.is_some() {
-        return Ok(());
-    }
     let account = cx.deps.accounts.find_by_user(&share.seller).await?;
     let decision = decide_share(account.as_ref());
     let record = LedgerShare::new_settled(plan, share, settlement, &decision, cx.now);
-    if ledger.insert_share(&record).await?
-        && let ShareDecision::Hold { reason } = decision
+    if !ledger.insert_share(&record).await? {
+        return Ok(None);
+    }
+    if let ShareDecision::Hold { reason } = decision
         && record.state == ShareState::Held
     {
         tracing::info!(order_id = %plan.order_id, seller = %share.seller, amount = record.net, reason, "share held: seller cannot receive transfers yet");
         cx.metrics
             .share_held(record.currency.as_str(), record.net, &plan.order_id);
     }
-    Ok(())
+    Ok(Some(record))
 }
 
 /// Records a payment that cannot be paid out, keyed by its order id (or the PaymentIntent id

@@ -16,7 +16,7 @@
 
 mod reconciler;
 mod sellers;
-mod support;
+pub mod support;
 mod webhooks;
 
 use std::sync::Arc;
@@ -256,6 +256,14 @@ impl Stack {
         let report = reconcile::run(&self.reconcile, support::unix_now() + ahead).await;
         assert!(report.errors.is_empty(), "{report:?}");
         report
+    }
+
+    /// The DynamoDB operations `function` called so far, in order (the round-trip budgets).
+    #[allow(dead_code)] // read by round_trips.rs only
+    pub fn dynamodb_calls(&self, function: &str) -> Vec<String> {
+        let calls = self.calls.calls();
+        let made = calls.get(function).map(Vec::as_slice).unwrap_or_default();
+        made.iter().map(|c| c.operation.clone()).collect()
     }
 
     /// Every EMF record `function` wrote so far.
