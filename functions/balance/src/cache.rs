@@ -62,7 +62,7 @@ pub struct Reader<'a> {
 impl Reader<'_> {
     /// The balance of `stripe_account_id` (owned by `user_id`, the cache key).
     pub async fn read(&self, user_id: &str, stripe_account_id: &str) -> Result<Served, ApiError> {
-        let now = onboarding::unix_now();
+        let now = payouts::clock::unix_now();
         let cached = self.cache.get(user_id).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "balance cache read failed; asking Stripe");
             None
@@ -84,7 +84,7 @@ impl Reader<'_> {
             // A refresher that stored its value between our read and our claim released the
             // claim with its write: re-read once (a DynamoDB read) rather than call Stripe again.
             if let Ok(Some(c)) = self.cache.get(user_id).await
-                && self.is_fresh(&c, onboarding::unix_now())
+                && self.is_fresh(&c, payouts::clock::unix_now())
             {
                 return Ok(self.hit(c, false));
             }
@@ -111,7 +111,7 @@ impl Reader<'_> {
             Ok(balance) => {
                 let fetched = CachedBalance {
                     balance,
-                    fetched_at: onboarding::unix_now(),
+                    fetched_at: payouts::clock::unix_now(),
                 };
                 let expires_at = fetched.fetched_at + secs(self.policy.keep_stale);
                 if let Err(e) = self.cache.put(user_id, &fetched, expires_at).await {
@@ -124,16 +124,16 @@ impl Reader<'_> {
             }
             Err(err @ StripeError::Unavailable { .. }) => match fallback {
                 Some(stale) => {
-                    tracing::warn!(error = %err, age = age(&stale, onboarding::unix_now()),
+                    tracing::warn!(error = %err, age = age(&stale, payouts::clock::unix_now()),
                         "stripe unavailable; serving the cached balance as stale");
                     Ok(Served {
                         cached: stale,
                         stale: true,
                     })
                 }
-                None => Err(onboarding::problem::gateway(err)),
+                None => Err(interceptors::error::ports::stripe(err)),
             },
-            Err(err) => Err(onboarding::problem::gateway(err)),
+            Err(err) => Err(interceptors::error::ports::stripe(err)),
         }
     }
 
@@ -143,7 +143,7 @@ impl Reader<'_> {
         while tokio::time::Instant::now() < deadline {
             tokio::time::sleep(self.policy.poll).await;
             match self.cache.get(user_id).await {
-                Ok(Some(c)) if self.is_fresh(&c, onboarding::unix_now()) => return Some(c),
+                Ok(Some(c)) if self.is_fresh(&c, payouts::clock::unix_now()) => return Some(c),
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "balance cache read failed while waiting");

@@ -97,7 +97,7 @@ async fn balance(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
         .accounts
         .find_by_user(user_id)
         .await
-        .map_err(onboarding::problem::store)?;
+        .map_err(interceptors::error::ports::store)?;
     let body = match account {
         None => BalanceBody::without_balance(OnboardingStatus::NotStarted),
         Some(a) if a.status() != OnboardingStatus::Complete => {

@@ -52,14 +52,14 @@ pub async fn payouts(
             ledger
                 .share(&order, seller)
                 .await
-                .map_err(onboarding::problem::store)?
+                .map_err(interceptors::error::ports::store)?
                 .ok_or_else(cursor_invalid)?,
         ),
     };
     let mut shares = ledger
         .seller_history(seller, after.as_ref(), limit + 1)
         .await
-        .map_err(onboarding::problem::store)?;
+        .map_err(interceptors::error::ports::store)?;
     let has_more = shares.len() > limit;
     shares.truncate(limit);
     let page = PayoutPage {

@@ -57,7 +57,7 @@ async fn every_currency_is_returned_in_minor_units_as_the_connected_account() {
     w.stripe.set_balance(&id, "usd", 999, 0).await;
     w.stripe.set_balance(&id, "gbp", 0, 777).await;
 
-    let before = onboarding::unix_now();
+    let before = payouts::clock::unix_now();
     let body = w.ok("seller-1").await;
     assert_eq!(body["status"], "complete");
     assert_eq!(
@@ -141,7 +141,7 @@ async fn concurrent_misses_after_expiry_serve_the_old_value_while_one_refreshes(
             available: vec![eur(1)],
             pending: vec![eur(0)],
         },
-        fetched_at: onboarding::unix_now() - 60,
+        fetched_at: payouts::clock::unix_now() - 60,
     };
     w.cache
         .put("seller-1", &old, old.fetched_at + 3600)

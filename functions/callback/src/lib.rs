@@ -111,7 +111,7 @@ async fn land(deps: &Deps, ctx: &Ctx, req: &Request) -> Result<String, ApiError>
         .accounts
         .find_by_user(&verified.user_id)
         .await
-        .map_err(onboarding::problem::store)?
+        .map_err(interceptors::error::ports::store)?
         .ok_or_else(|| {
             ApiError::not_found(
                 "seller_account_not_found",
@@ -170,7 +170,7 @@ async fn claim_refresh(deps: &Deps, state: &VerifiedState) -> Result<(), ApiErro
             onboarding::unix_now(),
         )
         .await
-        .map_err(onboarding::problem::store)?;
+        .map_err(interceptors::error::ports::store)?;
     if first {
         Ok(())
     } else {

@@ -97,7 +97,7 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
             .connect
             .create_login_link(&account.stripe_account_id)
             .await
-            .map_err(onboarding::problem::gateway)?;
+            .map_err(interceptors::error::ports::stripe)?;
         body.with_dashboard(dashboard)
     } else {
         let link = mint_link(deps.connect.as_ref(), &deps.onboarding, &account, now).await?;

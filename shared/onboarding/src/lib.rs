@@ -54,7 +54,7 @@ impl Onboarding {
                 tracing::info!(retry_after_secs, "seller over their onboarding budget");
                 Err(ApiError::rate_limited(retry_after_secs))
             }
-            Err(err) => Err(problem::store(err)),
+            Err(err) => Err(interceptors::error::ports::store(err)),
         }
     }
 }

@@ -86,7 +86,7 @@ impl World {
             .create_express_account(&new, &key)
             .await
             .unwrap();
-        let now = onboarding::unix_now();
+        let now = payouts::clock::unix_now();
         let account = SellerAccount::new(user.into(), id.clone(), now);
         self.accounts.insert(&account).await.unwrap();
         if complete {
@@ -113,7 +113,7 @@ impl World {
     /// Waits (polling, bounded) until a value cached at `as_of` is older than `ttl_secs`.
     pub async fn wait_expired(&self, as_of: i64, ttl_secs: i64) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(ttl_secs as u64 + 5);
-        while onboarding::unix_now() < as_of + ttl_secs {
+        while payouts::clock::unix_now() < as_of + ttl_secs {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "clock did not advance"

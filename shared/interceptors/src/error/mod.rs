@@ -3,6 +3,7 @@
 //! It carries a stable machine `code`, a [`Category`], whether a retry may help, a public `detail`
 //! and an internal `source` that is logged (JSON, with the request id) but never rendered.
 
+pub mod ports;
 mod render;
 #[cfg(test)]
 mod tests;
