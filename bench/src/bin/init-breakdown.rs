@@ -30,7 +30,7 @@ fn main() {
         let stripe = StripeSettings::from_env().expect("Stripe settings");
         BalanceSettings::from_env().expect("balance settings");
         record("settings (env)", &mut pieces);
-        let interceptors = interceptors::Interceptors::from_env("balance", true)
+        let interceptors = interceptors::Interceptors::from_env("balance", &balance::ROUTES)
             .await
             .expect("interceptors");
         record(

@@ -30,7 +30,9 @@ use serde::Serialize;
 pub use cache::CachePolicy;
 
 /// The route, as API Gateway and the metrics name it.
-pub const ROUTE: Route = Route::seller("/api/v1/sell/balance");
+pub const ROUTE: Route = Route::seller(Method::GET, "/api/v1/sell/balance");
+/// Every route of the function (its main.rs builds the facade for them).
+pub const ROUTES: [Route; 2] = [ROUTE, payouts::ROUTE];
 /// The `Function` metric dimension.
 pub const FUNCTION: &str = "balance";
 
@@ -84,14 +86,11 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
             .await;
     }
     interceptors
-        .handle(ROUTE, req, |ctx, req| balance(deps, ctx, req))
+        .handle(ROUTE, req, |ctx, _req| balance(deps, ctx))
         .await
 }
 
-async fn balance(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
-    if req.method() != Method::GET {
-        return Err(ApiError::method_not_allowed("GET"));
-    }
+async fn balance(deps: &Deps, ctx: Ctx) -> Result<Response<Body>, ApiError> {
     let user_id = &ctx.seller()?.user_id;
     let account = deps
         .accounts

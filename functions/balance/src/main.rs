@@ -17,7 +17,7 @@ async fn deps() -> Result<Deps, BoxError> {
     let stripe = StripeSettings::from_env()?;
     let balance = BalanceSettings::from_env()?;
     // Also writes the ColdStarts record.
-    let interceptors = interceptors::Interceptors::from_env(FUNCTION, true).await?;
+    let interceptors = interceptors::Interceptors::from_env(FUNCTION, &balance::ROUTES).await?;
     let adapter = stripe_adapter::StripeAdapter::from_settings(&stripe)?;
     // The worst-case time of one Stripe fetch, every attempt included.
     let attempts = adapter.retry_policy().attempts.max(1);

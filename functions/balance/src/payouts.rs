@@ -15,7 +15,7 @@ use payouts::ports::Ledger;
 use serde::Serialize;
 
 /// The route, as API Gateway and the metrics name it.
-pub const ROUTE: Route = Route::seller("/api/v1/sell/payouts");
+pub const ROUTE: Route = Route::seller(Method::GET, "/api/v1/sell/payouts");
 pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
 
@@ -32,9 +32,6 @@ pub async fn payouts(
     ctx: Ctx,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
-    if req.method() != Method::GET {
-        return Err(ApiError::method_not_allowed("GET"));
-    }
     let seller = &ctx.seller()?.user_id;
     let limit = limit(&req)?;
     let cursor_invalid = || {

@@ -130,6 +130,7 @@ async fn only_get_is_served_and_only_to_sellers() {
     let req = lambda_http::request::from_str(&event.to_string()).expect("event");
     let resp = balance::handle(&w.deps, req).await;
     assert_problem(&resp, 405, "method_not_allowed");
+    assert_eq!(resp.headers()["allow"], "GET");
 
     let req = harness::apigw::request("payouts.json", None, "", "");
     let resp = harness::contract::call(req, |req| balance::handle(&w.deps, req)).await;

@@ -28,7 +28,9 @@ use payouts::OnboardingStatus;
 use payouts::ports::{ConnectAccounts, EventLog, RateBuckets, SellerAccounts};
 
 /// The route, as API Gateway and the metrics name it.
-pub const ROUTE: Route = Route::public(onboarding::urls::CALLBACK_PATH);
+pub const ROUTE: Route = Route::public(Method::GET, onboarding::urls::CALLBACK_PATH);
+/// Every route of the function (its main.rs builds the facade for them).
+pub const ROUTES: [Route; 1] = [ROUTE];
 /// The `Function` metric dimension.
 pub const FUNCTION: &str = "callback";
 /// The kind under which a refresh state's nonce is recorded as used.
@@ -54,9 +56,6 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 }
 
 async fn callback(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
-    if req.method() != Method::GET {
-        return Err(ApiError::method_not_allowed("GET"));
-    }
     let location = match land(deps, &ctx, &req).await {
         Ok(location) => location,
         Err(error) => {

@@ -380,4 +380,5 @@ async fn only_get_is_served() {
     *req.method_mut() = http::Method::POST;
     let resp = harness::contract::call(req, |req| callback::handle(&w.callback, req)).await;
     assert_problem(&resp, 405, "method_not_allowed");
+    assert_eq!(resp.headers()["allow"], "GET");
 }

@@ -18,7 +18,9 @@ use payouts::ports::{ConnectAccounts, NewExpressAccount, RateBuckets, SellerAcco
 use serde::Deserialize;
 
 /// The route, as API Gateway and the metrics name it.
-pub const ROUTE: Route = Route::seller("/api/v1/sell/connect/onboard");
+pub const ROUTE: Route = Route::seller(Method::POST, "/api/v1/sell/connect/onboard");
+/// Every route of the function (its main.rs builds the facade for them).
+pub const ROUTES: [Route; 1] = [ROUTE];
 /// The `Function` metric dimension.
 pub const FUNCTION: &str = "onboard";
 
@@ -46,9 +48,6 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 }
 
 async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, ApiError> {
-    if req.method() != Method::POST {
-        return Err(ApiError::method_not_allowed("POST"));
-    }
     if !interceptors::request::body_bytes(&req)
         .iter()
         .all(u8::is_ascii_whitespace)

@@ -18,7 +18,7 @@ async fn deps() -> Result<Deps, BoxError> {
     let stripe = StripeSettings::from_env()?;
     let onboarding = Onboarding::new(&OnboardingSettings::from_env()?)?;
     // Also writes the ColdStarts record.
-    let interceptors = interceptors::Interceptors::from_env(FUNCTION, true).await?;
+    let interceptors = interceptors::Interceptors::from_env(FUNCTION, &onboard::ROUTES).await?;
     let stripe = stripe_adapter::StripeAdapter::from_settings(&stripe)?;
     let stores = store::Stores::connect(&tables).await;
     Ok(Deps {

@@ -18,9 +18,12 @@ use tracing::Instrument as _;
 pub use payout_flows::{BusinessMetrics, CONNECT_EVENTS, Failure, Outcome, PLATFORM_EVENTS};
 
 /// The platform endpoint: payments and refunds, signed with `STRIPE_WEBHOOK_SECRET`.
-pub const PLATFORM_ROUTE: Route = Route::public("/api/v1/webhooks/stripe");
+pub const PLATFORM_ROUTE: Route = Route::public(http::Method::POST, "/api/v1/webhooks/stripe");
 /// The Connect endpoint: connected accounts' events, signed with `STRIPE_CONNECT_WEBHOOK_SECRET`.
-pub const CONNECT_ROUTE: Route = Route::public("/api/v1/webhooks/stripe/connect");
+pub const CONNECT_ROUTE: Route =
+    Route::public(http::Method::POST, "/api/v1/webhooks/stripe/connect");
+/// Every route of the function (its main.rs builds the facade for them).
+pub const ROUTES: [Route; 2] = [PLATFORM_ROUTE, CONNECT_ROUTE];
 /// The function name (the `Function` metric dimension).
 pub const FUNCTION: &str = "webhook";
 
@@ -108,9 +111,6 @@ async fn delivery(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>,
     let endpoint = Endpoint::from_path(req.uri().path()).ok_or_else(|| {
         ApiError::not_found("route_not_found", "No webhook endpoint at this path.")
     })?;
-    if req.method() != http::Method::POST {
-        return Err(ApiError::method_not_allowed("POST"));
-    }
     let signature = req.headers().get("stripe-signature").map(|v| v.as_bytes());
     let verified = verify::verify(
         body_bytes(&req),

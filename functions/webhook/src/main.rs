@@ -19,7 +19,7 @@ async fn deps() -> Result<Deps, BoxError> {
     let secrets = WebhookSecrets::from_env()?;
     let payout = PayoutSettings::from_env()?;
     // Also writes the ColdStarts record.
-    let interceptors = interceptors::Interceptors::from_env(FUNCTION, false).await?;
+    let interceptors = interceptors::Interceptors::from_env(FUNCTION, &webhook::ROUTES).await?;
     let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
     let stores = store::Stores::connect(&tables).await;
     Ok(Deps {

@@ -51,6 +51,10 @@ impl Interceptors {
             }
             request::check_body_size(&req, self.max_body_bytes)?;
             let principal = auth::principal_for(route.auth, self.auth.as_ref(), &headers).await?;
+            // After auth, as before: a caller without a token learns that first.
+            if method != route.method {
+                return Err(ApiError::method_not_allowed(route.method.as_str()));
+            }
             handler(Ctx::new(&request_id, principal, self.metrics.clone()), req).await
         };
         let mut response = guarded

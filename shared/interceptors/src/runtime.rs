@@ -120,11 +120,12 @@ impl Interceptors {
         }
     }
 
-    /// Reads `HttpSettings` (and `JwtSettings` when `with_auth`) from the environment, with
-    /// metrics on stdout. Call once at cold start; a [`ConfigError`] names the bad variable.
-    pub async fn from_env(function: &str, with_auth: bool) -> Result<Self, ConfigError> {
+    /// Reads `HttpSettings` (and `JwtSettings` when one of `routes` is for sellers) from the
+    /// environment, with metrics on stdout. Call once at cold start; a [`ConfigError`] names the
+    /// bad variable.
+    pub async fn from_env(function: &str, routes: &[crate::Route]) -> Result<Self, ConfigError> {
         let http = HttpSettings::from_env()?;
-        let auth = if with_auth {
+        let auth = if routes.iter().any(|r| r.auth == crate::Auth::Seller) {
             Some(Authenticator::new(&JwtSettings::from_env()?).await?)
         } else {
             None

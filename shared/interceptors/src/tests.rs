@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 const SECRET: &str = "test-only-hs256-secret-0123456789abcdef";
 const ORIGIN: &str = "https://app.example.com";
-const ROUTE: Route = Route::seller("/api/v1/sell/balance");
-const PUBLIC: Route = Route::public("/api/v1/webhooks/stripe");
+const ROUTE: Route = Route::seller(http::Method::GET, "/api/v1/sell/balance");
+const PUBLIC: Route = Route::public(http::Method::POST, "/api/v1/webhooks/stripe");
 
 fn lookup(pairs: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + use<> {
     let pairs = pairs.to_vec();
@@ -158,6 +158,37 @@ async fn rejections_never_reach_the_handler() {
             (Some(status.to_string().as_str()), Some(1.0))
         );
     }
+}
+
+/// A route answers its own method only: any other gets 405 with `Allow` (after auth, so a
+/// caller without a token still learns that first) and never reaches the handler.
+#[tokio::test]
+async fn another_method_is_405_with_allow_and_never_reaches_the_handler() {
+    let (ic, _sink) = interceptors(true).await;
+    let seller = format!("Bearer {}", token(json!(["seller"])));
+    let called = Arc::new(Mutex::new(false));
+    let flag = called.clone();
+    let req = request("POST", &[("authorization", &seller)], Body::Empty);
+    let resp = ic
+        .handle(ROUTE, req, |ctx, req| async move {
+            *flag.lock().unwrap() = true;
+            ok_handler(ctx, req).await
+        })
+        .await;
+    assert_problem(&resp, 405, "method_not_allowed");
+    assert_eq!(header(&resp, "allow"), Some("GET"));
+    assert!(!*called.lock().unwrap(), "handler ran");
+
+    let anonymous = request("DELETE", &[], Body::Empty);
+    let resp = ic.handle(ROUTE, anonymous, ok_handler).await;
+    assert_problem(&resp, 401, "token_missing");
+    let resp = ic
+        .handle(PUBLIC, request("GET", &[], Body::Empty), ok_handler)
+        .await;
+    assert_eq!(
+        (resp.status().as_u16(), header(&resp, "allow")),
+        (405, Some("POST"))
+    );
 }
 
 #[tokio::test]

@@ -319,7 +319,10 @@ export interface components {
             };
         };
     };
-    headers: never;
+    headers: {
+        /** @description the one method the route answers (RFC 9110) */
+        Allow: "GET" | "POST";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -405,6 +408,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -556,6 +560,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -686,6 +691,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -857,6 +863,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -978,6 +985,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1099,6 +1107,7 @@ export interface operations {
             /** @description Another method on this path: answered by the function when a route reaches it */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -48,7 +48,8 @@ pub struct ApiError {
     pub(crate) detail: Cow<'static, str>,
     pub(crate) param: Option<String>,
     pub(crate) retry_after: Option<u32>,
-    pub(crate) www_authenticate: Option<String>,
+    /// Headers the error's status calls for: `WWW-Authenticate` (401), `Allow` (405).
+    pub(crate) headers: Vec<(http::HeaderName, String)>,
     pub(crate) source: Option<BoxError>,
 }
 
@@ -68,7 +69,7 @@ impl ApiError {
             detail: detail.into(),
             param: None,
             retry_after: None,
-            www_authenticate: None,
+            headers: Vec::new(),
             source: None,
         }
     }
@@ -143,14 +144,19 @@ impl ApiError {
         .with_source(source)
     }
 
-    /// 405 `method_not_allowed`: the route exists but only answers `allowed` (e.g. "GET").
+    /// 405 `method_not_allowed` with `Allow: allowed`: the route exists but only answers
+    /// `allowed` (e.g. "GET").
     pub fn method_not_allowed(allowed: &str) -> Self {
-        Self::new(
+        let mut error = Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             Category::Validation,
             format!("This route only answers {allowed}."),
-        )
+        );
+        error
+            .headers
+            .push((http::header::ALLOW, allowed.to_owned()));
+        error
     }
 
     /// 501 `not_implemented` (stub functions).
@@ -183,7 +189,8 @@ impl ApiError {
 
     /// The `WWW-Authenticate` challenge to send.
     pub fn with_www_authenticate(mut self, value: impl Into<String>) -> Self {
-        self.www_authenticate = Some(value.into());
+        self.headers
+            .push((http::header::WWW_AUTHENTICATE, value.into()));
         self
     }
 

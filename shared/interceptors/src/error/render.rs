@@ -1,7 +1,7 @@
 //! RFC 9457 rendering and logging of [`ApiError`].
 
 use super::{ApiError, Category};
-use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, StatusCode};
 use lambda_http::{Body, Response};
 use serde_json::{Map, Value, json};
@@ -35,7 +35,8 @@ impl ApiError {
     }
 
     /// Renders the `application/problem+json` response with `Retry-After` (429/503) and
-    /// `WWW-Authenticate` when set. Headers that are not valid header text are dropped, not panicked on.
+    /// the headers the status calls for (`WWW-Authenticate`, `Allow`). Headers that are not valid
+    /// header text are dropped, not panicked on.
     pub fn to_response(&self, request_id: &str) -> Response<Body> {
         let mut response = Response::new(Body::Text(self.problem(request_id).to_string()));
         *response.status_mut() = self.status;
@@ -51,12 +52,10 @@ impl ApiError {
                 HeaderValue::from(self.retry_after.unwrap_or(1)),
             );
         }
-        if let Some(value) = self
-            .www_authenticate
-            .as_deref()
-            .and_then(|v| HeaderValue::from_str(v).ok())
-        {
-            headers.insert(WWW_AUTHENTICATE, value);
+        for (name, value) in &self.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                headers.insert(name.clone(), value);
+            }
         }
         response
     }

@@ -14,9 +14,13 @@ use crate::metrics::Metrics;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-/// A route as configured in API Gateway: its template (a low-cardinality metric dimension) and auth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A route as configured in API Gateway, with its rules in one place: the method it answers
+/// (the facade answers any other with 405 and `Allow`), its template (a low-cardinality metric
+/// dimension) and who may call it (the facade builds an authenticator only for functions with a
+/// seller route: [`crate::Interceptors::from_env`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
+    pub method: http::Method,
     /// The route template, e.g. `/api/v1/sell/balance`.
     pub template: &'static str,
     /// Who may call it.
@@ -25,15 +29,17 @@ pub struct Route {
 
 impl Route {
     /// A route open to anyone.
-    pub const fn public(template: &'static str) -> Self {
+    pub const fn public(method: http::Method, template: &'static str) -> Self {
         Self {
+            method,
             template,
             auth: Auth::Public,
         }
     }
     /// A route for authenticated sellers.
-    pub const fn seller(template: &'static str) -> Self {
+    pub const fn seller(method: http::Method, template: &'static str) -> Self {
         Self {
+            method,
             template,
             auth: Auth::Seller,
         }

@@ -247,11 +247,12 @@ fn ctx_seller_requires_a_principal() {
     );
     assert_eq!(ctx.metrics().function(), "test");
     assert_eq!(
-        Route::seller("/a"),
+        Route::seller(http::Method::POST, "/a"),
         Route {
+            method: http::Method::POST,
             template: "/a",
             auth: Auth::Seller
         }
     );
-    assert_eq!(Route::public("/b").auth, Auth::Public);
+    assert_eq!(Route::public(http::Method::GET, "/b").auth, Auth::Public);
 }
