@@ -34,13 +34,7 @@ AWS_LC_SYS_NO_JITTER_ENTROPY_x86_64_unknown_linux_gnu=1 \
     cargo build --release --locked "${packages[@]}"
 echo "{\"release_build_s\": $((SECONDS - start))}" >"$RAW/build.json"
 
-for attempt in 1 2 3; do
-    port=$(free_port)
-    start_moto "$port" "$RAW/moto.log" && break
-    stop_started
-    ((attempt < 3)) || die "moto_server did not start (see $RAW/moto.log)"
-done
-export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+start_moto_anywhere "$RAW/moto.log"
 while IFS= read -r line; do export "${line?}"; done < <("$BIN/store-tables")
 
 # The functions' settings: local values, as make dev gives them (Stripe is never called at init).

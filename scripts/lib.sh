@@ -126,6 +126,19 @@ start_moto() {
     wait_port moto "${STARTED_PIDS[-1]}" "$port" || { tail -n 20 "$logfile" >&2; return 1; }
 }
 
+# start_moto_anywhere LOGFILE: moto on a free port, exported as DYNAMODB_ENDPOINT. The kernel's
+# free port may be taken before moto binds it: try a few.
+start_moto_anywhere() {
+    local logfile=$1 attempt port
+    for attempt in 1 2 3; do
+        port=$(free_port)
+        start_moto "$port" "$logfile" && break
+        stop_started
+        ((attempt < 3)) || die "moto_server did not start (see ${logfile#"$ROOT"/})"
+    done
+    export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+}
+
 stop_started() {
     local pid
     for pid in "${STARTED_PIDS[@]}"; do

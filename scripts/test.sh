@@ -28,14 +28,7 @@ ensure_prometheus
 trap stop_started EXIT
 trap 'exit 130' INT TERM
 
-# The kernel's free port may be taken before moto binds it: try a few.
-for attempt in 1 2 3; do
-    port=$(free_port)
-    start_moto "$port" "$LOGS/moto-test.log" && break
-    stop_started
-    ((attempt < 3)) || die "moto_server did not start (see .local/moto-test.log)"
-done
-export DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+start_moto_anywhere "$LOGS/moto-test.log"
 log "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
 
 run cargo fmt --all --check

@@ -6,12 +6,13 @@ use crate::plan::{PayoutPlan, Share};
 
 const T0: i64 = 1_700_000_000;
 
-fn new_share(decision: ShareDecision) -> LedgerShare {
-    let plan = PayoutPlan {
+/// One order of 10 000 in `currency`: usr_a's share of 3000 (net 2625).
+fn plan(currency: &str) -> PayoutPlan {
+    PayoutPlan {
         order_id: "ord_1".into(),
         payment_intent_id: "pi_1".into(),
         charge_id: "ch_1".into(),
-        currency: Currency::parse("eur").unwrap(),
+        currency: Currency::parse(currency).unwrap(),
         amount_received: 10_000,
         shares: vec![Share {
             seller: "usr_a".into(),
@@ -19,7 +20,11 @@ fn new_share(decision: ShareDecision) -> LedgerShare {
             fee: 375,
             net: 2625,
         }],
-    };
+    }
+}
+
+fn new_share(decision: ShareDecision) -> LedgerShare {
+    let plan = plan("eur");
     LedgerShare::new_from_plan(&plan, &plan.shares[0], &decision, T0)
 }
 
@@ -184,19 +189,7 @@ fn the_item_serializes_in_the_apis_words() {
 
 #[test]
 fn a_converted_share_shows_what_the_buyer_paid_and_what_it_became() {
-    let plan = PayoutPlan {
-        order_id: "ord_fx".into(),
-        payment_intent_id: "pi_fx".into(),
-        charge_id: "ch_fx".into(),
-        currency: Currency::parse("usd").unwrap(),
-        amount_received: 10_000,
-        shares: vec![Share {
-            seller: "usr_a".into(),
-            gross: 3000,
-            fee: 375,
-            net: 2625,
-        }],
-    };
+    let plan = plan("usd");
     let settlement = crate::Settlement {
         currency: Currency::parse("eur").unwrap(),
         amount: 9173,
