@@ -1,7 +1,8 @@
 // The seller's flow in a real browser (Debian's chromium through playwright-core) against the
 // `make dev` stack (scripts/dev.sh: the functions, the local Stripe server, the seller page):
 // sign in → "Set up payouts" → Stripe's onboarding page → the callback → back on the dashboard,
-// complete; a buyer pays → the card shows the seller's net; an expired token is refreshed once;
+// complete; a buyer pays → the card shows the seller's net and the sale is in the history; an
+// expired token is refreshed once;
 // a Stripe outage shows the stale balance and the retry state, and the retry succeeds.
 // Screenshots of every step go to web/test-results/browser/. Any console error or page error on
 // the seller page fails the test, except the one failed request a step expects (the 401 before
@@ -62,7 +63,7 @@ async function reloadUntil(ready: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + STEP_TIMEOUT;
   for (;;) {
     await page.reload();
-    await page.locator(".veza-card:not([data-state=loading])").waitFor();
+    await page.locator(".veza-balance:not([data-state=loading])").waitFor();
     if (await ready()) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
   }
@@ -70,7 +71,7 @@ async function reloadUntil(ready: () => Promise<boolean>, what: string) {
 
 it("a seller onboards through Stripe, sees the net of a sale, survives an expired token and a Stripe outage", async () => {
   const seller = `usr_web_${randomBytes(4).toString("hex")}`;
-  const card = page.locator(".veza-card");
+  const card = page.locator(".veza-balance");
 
   // Sign in: no Stripe account yet.
   await page.goto(stack.page);
@@ -102,13 +103,21 @@ it("a seller onboards through Stripe, sees the net of a sale, survives an expire
   });
   await control(`deliveries?event_id=${paid.event_id as string}&delivered=true&timeout_ms=30000`);
   await reloadUntil(async () => (await card.locator("dd[data-currency=eur]").allTextContents()).includes("€54.00"), "the net on the card");
+  // The sale in the seller's history (under the card): paid, 54.00 received.
+  const sale = page.locator(".veza-history tr", { hasText: order });
+  await reloadUntil(async () => (await sale.count()) > 0, "the sale in the history");
+  await expect(sale.locator("td").allTextContents()).resolves.toContain("€54.00");
   await snap("paid-order-net-on-card");
 
   // An expired token: the kit refreshes it once and retries; the balance shows.
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("Seller id").fill(seller);
   await page.getByLabel(/expired token/).check();
-  expectedFailures = [{ path: "/api/v1/sell/balance", status: 401 }];
+  // Both the balance and the sales history ask with the expired token; one refresh serves both.
+  expectedFailures = [
+    { path: "/api/v1/sell/balance", status: 401 },
+    { path: "/api/v1/sell/payouts", status: 401 },
+  ];
   await page.getByRole("button", { name: "Sign in" }).click();
   await card.getByText("€54.00").first().waitFor();
   await expect(page.getByTestId("refreshes").textContent()).resolves.toBe("Token refreshed 1 time(s)");

@@ -90,11 +90,15 @@ const button: Record<Exclude<keyof typeof buttonStories, "default">, Check> = {
 const dashboard: Record<Exclude<keyof typeof dashboardStories, "default">, Check> = {
   FirstVisit: async () => {
     await screen.findByRole("button", { name: "Set up payouts" });
+    await text("No sales yet.");
     expect(screen.queryByRole("alert")).toBeNull();
   },
   LandedComplete: async () => {
     await text("Your payouts are set up. Welcome aboard!");
     await screen.findByRole("button", { name: "Open Stripe dashboard" });
+    // The seller's sales under the balance: what each paid them.
+    expect(await screen.findByRole("heading", { name: "Your sales" })).toBeTruthy();
+    expect(await rows()).toHaveLength(4);
   },
   LandedPending: async () => {
     await text("Stripe is still reviewing your details.");

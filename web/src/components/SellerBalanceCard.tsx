@@ -26,7 +26,7 @@ export function SellerBalanceCard({ service, locale = "en", requirementsDue, ren
   useEffect(load, [load]);
 
   return (
-    <section aria-labelledby={titleId} className="veza-card" data-state={state.kind === "loaded" ? state.value.balance.status : state.kind}>
+    <section aria-labelledby={titleId} className="veza-card veza-balance" data-state={state.kind === "loaded" ? state.value.balance.status : state.kind}>
       <h2 id={titleId}>{t.balanceTitle}</h2>
       <div role="status" aria-live="polite">
         {state.kind === "loading" ? <p>{t.loading}</p> : null}

@@ -3,6 +3,7 @@ import { strings, type Locale } from "../i18n/strings";
 import { parseLanding, type MarketplaceService } from "../services/marketplaceService";
 import { SellerBalanceCard } from "./SellerBalanceCard";
 import { SellerOnboardingButton } from "./SellerOnboardingButton";
+import { SellerPayoutHistory } from "./SellerPayoutHistory";
 
 export interface SellerDashboardViewProps {
   service: MarketplaceService;
@@ -12,7 +13,8 @@ export interface SellerDashboardViewProps {
   navigate?: (url: string) => void;
 }
 
-/** The seller's payouts page: the landing message after Stripe, the balance and the button. */
+/** The seller's payouts page: the landing message after Stripe, the balance and the button, then
+ * the seller's sales (what each paid them, what refunds and disputes took back). */
 export function SellerDashboardView({ service, locale = "en", search, navigate }: SellerDashboardViewProps) {
   const t = strings[locale];
   const landing = useMemo(() => parseLanding(search ?? (typeof window === "undefined" ? "" : window.location.search)), [search]);
@@ -45,6 +47,7 @@ export function SellerDashboardView({ service, locale = "en", search, navigate }
           />
         )}
       />
+      <SellerPayoutHistory service={service} locale={locale} />
     </main>
   );
 }

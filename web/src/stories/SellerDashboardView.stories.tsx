@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react";
 import { SellerDashboardView } from "../components/SellerDashboardView";
-import { balanceHandlers, onboardHandlers } from "../mocks/handlers";
+import { balanceHandlers, onboardHandlers, payoutsHandlers } from "../mocks/handlers";
 import { mockService } from "../mocks/service";
 
 const meta = {
@@ -11,12 +11,17 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-const landing = (search: string, handler = balanceHandlers.complete, locale: "en" | "fr" = "en"): Story => ({
+const landing = (
+  search: string,
+  handler = balanceHandlers.complete,
+  locale: "en" | "fr" = "en",
+  history = payoutsHandlers.history,
+): Story => ({
   args: { search, locale },
-  parameters: { msw: { handlers: [handler, onboardHandlers.pending] } },
+  parameters: { msw: { handlers: [handler, onboardHandlers.pending, history] } },
 });
 
-export const FirstVisit = landing("", balanceHandlers.notStarted);
+export const FirstVisit = landing("", balanceHandlers.notStarted, "en", payoutsHandlers.empty);
 export const LandedComplete = landing("?onboarding=complete");
 export const LandedPending = landing("?onboarding=pending", balanceHandlers.pending);
 export const LandedRestricted = landing("?onboarding=restricted", balanceHandlers.restricted);
