@@ -7,7 +7,8 @@
 #[allow(dead_code)] // the dashboards' and IAM proofs' traffic; only its `Stack` is used here
 mod traffic;
 
-use harness::apigw::{Event, body_json};
+use harness::apigw::{Event, body_json, query_of};
+use harness::stripe::browser;
 use serde_json::{Value, json};
 use traffic::Stack;
 use traffic::support::{CONNECT_SECRET, PLATFORM_SECRET, signed_delivery, token};
@@ -80,6 +81,15 @@ async fn onboard(stack: &Stack, seller: &str) -> Value {
     body
 }
 
+async fn callback(stack: &Stack, query: &str) {
+    let req = Event::new("GET", "/api/v1/sell/connect/callback")
+        .header("accept", "text/html")
+        .query(query)
+        .request();
+    let resp = stack.callback(req).await;
+    assert_eq!(resp.status().as_u16(), 302, "{}", body_json(&resp));
+}
+
 async fn balance(stack: &Stack, seller: &str) -> Value {
     let req = Event::new("GET", "/api/v1/sell/balance")
         .bearer(Some(&token(seller, &["seller"])))
@@ -131,23 +141,47 @@ async fn every_operation_stays_within_its_round_trip_budget() {
 
     // Onboarding: a new seller, then the same seller coming back (pending), then complete.
     let seller = "usr_trips_1";
+    let mut first = Value::Null;
     let new = cost(&stack, onboard::FUNCTION, async {
-        onboard(&stack, seller).await;
+        first = onboard(&stack, seller).await;
     })
     .await;
     // The seller's request budget (read, compare-and-set), the account read, the account written
     // with both uniqueness rules (one transaction); Stripe: the Express account, its link.
     check("onboard: new seller", new, budget(4, 2));
-    let account = onboard(&stack, seller).await["stripe_account_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let account = first["stripe_account_id"].as_str().unwrap().to_owned();
+    let link = first["onboarding_url"].as_str().unwrap().to_owned();
+    let mut next_link = String::new();
     let pending = cost(&stack, onboard::FUNCTION, async {
-        onboard(&stack, seller).await;
+        next_link = onboard(&stack, seller).await["onboarding_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     })
     .await;
-    check("onboard: returning, pending", pending, budget(3, 2));
+    // The request budget (read, compare-and-set), the account, its flags stored (Stripe's differ
+    // from the ones read at creation); Stripe: the account re-read, a new link.
+    check("onboard: returning, pending", pending, budget(4, 2));
+    // The callback: a used link sends the browser to `refresh` (a new link), a finished
+    // onboarding to `return` (the account re-read, the seller sent home).
+    browser::leaves(&link).await;
+    let refresh = query_of(&browser::revisits(&link).await);
+    let refreshed = cost(&stack, callback::FUNCTION, async {
+        callback(&stack, &refresh).await;
+    })
+    .await;
+    // The request budget (read, compare-and-set), the account, the state claimed once
+    // (conditional put); Stripe: a new link.
+    check("callback: refresh", refreshed, budget(4, 1));
+    let back = query_of(&browser::leaves(&next_link).await);
     let completed = stack.control.complete_onboarding(&account).await;
+    let returned = cost(&stack, callback::FUNCTION, async {
+        callback(&stack, &back).await;
+    })
+    .await;
+    // The request budget (read, compare-and-set), the account, its flags stored (conditional
+    // update); Stripe: the account re-read.
+    check("callback: return, complete", returned, budget(4, 1));
     let updated = cost(&stack, webhook::FUNCTION, async {
         deliver(&stack, (CONNECT, CONNECT_SECRET), &completed).await;
     })
@@ -161,6 +195,7 @@ async fn every_operation_stays_within_its_round_trip_budget() {
         onboard(&stack, seller).await;
     })
     .await;
+    // The request budget, the account (complete: nothing to store); Stripe: a login link.
     check("onboard: complete (dashboard link)", complete, budget(3, 1));
 
     // Balance: no account, a cache miss (Stripe), a cache hit.
