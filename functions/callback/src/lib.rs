@@ -133,18 +133,10 @@ async fn land(deps: &Deps, ctx: &Ctx, req: &Request) -> Result<String, ApiError>
             }
         }
         CallbackMode::Return => {
-            let refreshed =
-                refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account).await?;
-            if refreshed.became_complete {
-                ctx.metrics().emit(
-                    &ctx.metrics()
-                        .record()
-                        .count(names::ONBOARDINGS_COMPLETED, 1.0),
-                );
-            }
-            deps.onboarding
-                .urls
-                .frontend_return(refreshed.account.status())
+            let account = refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account)
+                .await?
+                .counted(ctx.metrics());
+            deps.onboarding.urls.frontend_return(account.status())
         }
     };
     tracing::info!(

@@ -78,16 +78,9 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
     let account = if created || account.status() == payouts::OnboardingStatus::Complete {
         account
     } else {
-        let refreshed =
-            refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account).await?;
-        if refreshed.became_complete {
-            ctx.metrics().emit(
-                &ctx.metrics()
-                    .record()
-                    .count(names::ONBOARDINGS_COMPLETED, 1.0),
-            );
-        }
-        refreshed.account
+        refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account)
+            .await?
+            .counted(ctx.metrics())
     };
 
     let body = StatusBody::of(&account);

@@ -111,6 +111,21 @@ pub struct Refreshed {
     pub became_complete: bool,
 }
 
+impl Refreshed {
+    /// The refreshed account, counting a completion (`OnboardingsCompleted`) the first time this
+    /// seller is seen complete, whichever route saw it.
+    pub fn counted(self, metrics: &interceptors::Metrics) -> SellerAccount {
+        if self.became_complete {
+            metrics.emit(
+                &metrics
+                    .record()
+                    .count(interceptors::names::ONBOARDINGS_COMPLETED, 1.0),
+            );
+        }
+        self.account
+    }
+}
+
 /// Re-fetches the account from Stripe (a redirect proves nothing) and stores the flags and
 /// requirements. Skips the write when nothing changed.
 pub async fn refresh_flags(
