@@ -332,3 +332,35 @@ async fn retrieves_the_payment_facts() {
         Err(StripeError::NotFound)
     ));
 }
+
+/// The charge's settlement, read through the adapter (one call, the balance transaction
+/// expanded): its own currency by default, the platform's settlement currency once set.
+#[tokio::test]
+async fn a_charges_settlement_is_its_balance_transaction() {
+    let env = env().await;
+    let (_, own) = env.pay("ord_own", 10_000, json!({})).await;
+    let settled = env
+        .stripe
+        .charge_settlement(&own)
+        .await
+        .expect("settlement");
+    assert_eq!((settled.currency.as_str(), settled.amount), ("usd", 10_000));
+
+    env.post(
+        "settlement",
+        json!({ "currency": "eur", "rates": { "usd": 0.9173 } }),
+    )
+    .await;
+    let (_, converted) = env.pay("ord_fx", 10_000, json!({})).await;
+    let before = env.calls("GET /v1/charges/{id}").await;
+    let settled = env
+        .stripe
+        .charge_settlement(&converted)
+        .await
+        .expect("settlement");
+    assert_eq!((settled.currency.as_str(), settled.amount), ("eur", 9173));
+    assert_eq!(env.calls("GET /v1/charges/{id}").await, before + 1);
+
+    let missing = env.stripe.charge_settlement("ch_missing").await;
+    assert!(matches!(missing, Err(StripeError::NotFound)), "{missing:?}");
+}
