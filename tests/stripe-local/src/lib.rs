@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod listing;
 pub mod pages;
 pub mod params;
+pub mod rate_limit;
 pub mod recorder;
 pub mod resources;
 pub mod settlement;
@@ -124,6 +125,7 @@ pub async fn spawn(config: Config) -> std::io::Result<Handle> {
         idempotency: Default::default(),
         faults: Default::default(),
         recorder: Default::default(),
+        rate_limit: Default::default(),
     });
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
@@ -165,6 +167,7 @@ fn api(state: Shared) -> Router {
         .layer(from_fn_with_state(state.clone(), faults::handler_layer))
         .layer(from_fn_with_state(state.clone(), idempotency::layer))
         .layer(from_fn_with_state(state.clone(), faults::edge_layer))
+        .layer(from_fn_with_state(state.clone(), rate_limit::layer))
         .layer(from_fn_with_state(state.clone(), auth::layer))
         .layer(from_fn_with_state(state.clone(), recorder::layer))
         .with_state(state)

@@ -264,6 +264,8 @@ pub struct AppState {
     pub idempotency: Idempotency,
     pub faults: Faults,
     pub recorder: Recorder,
+    /// Stripe's rate limit (off unless set through `/_control/rate_limit`).
+    pub rate_limit: crate::rate_limit::RateLimiter,
     pub webhooks: Arc<Deliverer>,
 }
 

@@ -32,6 +32,7 @@ pub fn router(state: Shared) -> Router {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/requests", get(requests))
+        .route("/rate_limit", get(rate_limit).post(set_rate_limit))
         .route("/webhooks", get(webhooks).post(set_webhooks))
         .route("/webhooks/pause", post(pause_webhooks))
         .route("/webhooks/resume", post(resume_webhooks))
@@ -65,11 +66,36 @@ pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(text).map_err(|e| ApiError::malformed(format!("Invalid JSON body: {e}")))
 }
 
+/// `{"per_second": 100, "burst": 100}` sets Stripe's rate limit; `{}` removes it.
+async fn set_rate_limit(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
+    let limit: Option<crate::rate_limit::Limit> = match body::<Value>(&bytes)? {
+        Value::Object(m) if m.is_empty() => None,
+        other => Some(
+            serde_json::from_value(other)
+                .map_err(|e| ApiError::malformed(format!("Invalid rate limit: {e}")))?,
+        ),
+    };
+    if let Some(l) = limit
+        && !(l.per_second > 0.0 && l.burst >= 1.0)
+    {
+        return Err(ApiError::malformed(
+            "per_second must be above 0 and burst at least 1",
+        ));
+    }
+    state.rate_limit.set(limit);
+    Ok(Json(json!({ "limit": limit })))
+}
+
+async fn rate_limit(State(state): State<Shared>) -> Json<Value> {
+    Json(json!({ "limit": state.rate_limit.limit() }))
+}
+
 async fn reset(State(state): State<Shared>) -> Json<Value> {
     *state.store() = Default::default();
     state.idempotency.clear();
     state.faults.clear();
     state.recorder.clear();
+    state.rate_limit.set(None);
     state.webhooks.reset();
     state.webhooks.set_targets(Targets {
         platform: state.config.platform_webhook.clone(),

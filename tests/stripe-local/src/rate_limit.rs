@@ -1,0 +1,108 @@
+//! Stripe's rate limit, for the flash-sale simulation (issue 15): a token bucket over every API
+//! request (Stripe limits per mode; this server has one), refilled at `per_second` up to `burst`.
+//! A request over it gets Stripe's 429 (`rate_limit`) before anything else runs: no idempotency
+//! key is spent, nothing is created. Off by default; `/_control/rate_limit` sets it.
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::state::Shared;
+
+/// `{"per_second": 100, "burst": 100}` (Stripe's documented live-mode default is 100 operations
+/// per second).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limit {
+    pub per_second: f64,
+    pub burst: f64,
+}
+
+#[derive(Debug, Default)]
+pub struct RateLimiter(Mutex<Option<Bucket>>);
+
+#[derive(Debug)]
+struct Bucket {
+    limit: Limit,
+    tokens: f64,
+    last: Instant,
+}
+
+impl RateLimiter {
+    /// Sets (`Some`) or removes (`None`) the limit; a new limit starts with a full bucket.
+    pub fn set(&self, limit: Option<Limit>) {
+        *self.lock() = limit.map(|limit| Bucket {
+            limit,
+            tokens: limit.burst,
+            last: Instant::now(),
+        });
+    }
+
+    pub fn limit(&self) -> Option<Limit> {
+        self.lock().as_ref().map(|b| b.limit)
+    }
+
+    /// Takes one token at `now`; `false` when the bucket is empty.
+    pub fn admit(&self, now: Instant) -> bool {
+        let mut guard = self.lock();
+        let Some(bucket) = guard.as_mut() else {
+            return true;
+        };
+        let refill =
+            now.saturating_duration_since(bucket.last).as_secs_f64() * bucket.limit.per_second;
+        bucket.tokens = (bucket.tokens + refill).min(bucket.limit.burst);
+        bucket.last = now;
+        if bucket.tokens < 1.0 {
+            return false;
+        }
+        bucket.tokens -= 1.0;
+        true
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Bucket>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The API's rate limit, in front of the faults and the idempotency layer.
+pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    if state.rate_limit.admit(Instant::now()) {
+        next.run(req).await
+    } else {
+        ApiError::rate_limited().into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_burst_then_the_refill_rate() {
+        let limiter = RateLimiter::default();
+        let t0 = Instant::now();
+        assert!(
+            (0..1000).all(|_| limiter.admit(t0)),
+            "no limit: everything passes"
+        );
+        limiter.set(Some(Limit {
+            per_second: 10.0,
+            burst: 3.0,
+        }));
+        let admitted = (0..5).filter(|_| limiter.admit(t0)).count();
+        assert_eq!(admitted, 3, "the burst");
+        // 10 per second: one more token every 100 ms, never more than the burst.
+        assert!(limiter.admit(t0 + Duration::from_millis(100)));
+        assert!(!limiter.admit(t0 + Duration::from_millis(150)));
+        let later = t0 + Duration::from_secs(60);
+        assert_eq!((0..5).filter(|_| limiter.admit(later)).count(), 3);
+        limiter.set(None);
+        assert!(limiter.admit(later));
+    }
+}
