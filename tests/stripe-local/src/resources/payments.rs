@@ -227,47 +227,44 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
     }
     let transfer_group = req.transfer_group.clone().or_else(|| req.order_id.clone());
     let now = state.clock.now();
-    let settled = state
-        .store()
-        .settlement
-        .settle(&currency, req.amount)
-        .map_err(|message| ApiError::invalid_param("currency", message))?;
     let pi_id = chosen_id(req.payment_intent_id.as_deref(), "pi", "payment_intent_id")?;
     let charge_id = chosen_id(req.charge_id.as_deref(), "ch", "charge_id")?;
-    {
-        let store = state.store();
+    // One lock for the checks and the writes (a chosen id is taken once, at the rate in force).
+    let (pi_json, ch_json, event) = {
+        let mut store = state.store();
         if store.payment_intents.contains_key(&pi_id) || store.charges.contains_key(&charge_id) {
             return Err(ApiError::invalid_param(
                 "payment_intent_id",
                 format!("{pi_id} or {charge_id} already exists"),
             ));
         }
-    }
-    let pi = PaymentIntent {
-        id: pi_id,
-        amount: req.amount,
-        currency: currency.clone(),
-        created: now,
-        metadata: metadata.clone(),
-        latest_charge: charge_id,
-        transfer_group: transfer_group.clone(),
-        description: req.description.clone(),
-    };
-    let charge = Charge {
-        id: pi.latest_charge.clone(),
-        amount: req.amount,
-        amount_refunded: 0,
-        currency: currency.clone(),
-        created: now,
-        metadata,
-        payment_intent: pi.id.clone(),
-        transfer_group,
-        balance_transaction: new_id("txn"),
-        settled,
-        refunds: Vec::new(),
-    };
-    let (pi_json, ch_json, event) = {
-        let mut store = state.store();
+        let settled = store
+            .settlement
+            .settle(&currency, req.amount)
+            .map_err(|message| ApiError::invalid_param("currency", message))?;
+        let pi = PaymentIntent {
+            id: pi_id,
+            amount: req.amount,
+            currency: currency.clone(),
+            created: now,
+            metadata: metadata.clone(),
+            latest_charge: charge_id,
+            transfer_group: transfer_group.clone(),
+            description: req.description.clone(),
+        };
+        let charge = Charge {
+            id: pi.latest_charge.clone(),
+            amount: req.amount,
+            amount_refunded: 0,
+            currency: currency.clone(),
+            created: now,
+            metadata,
+            payment_intent: pi.id.clone(),
+            transfer_group,
+            balance_transaction: new_id("txn"),
+            settled,
+            refunds: Vec::new(),
+        };
         store
             .balance_mut(PLATFORM, &charge.settled.currency)
             .available += charge.settled.amount;
