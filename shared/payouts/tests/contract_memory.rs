@@ -1,12 +1,15 @@
 //! The contract suites of the storage ports on the in-memory adapters (no DynamoDB, no
-//! Python): the same suites run on DynamoDB in `shared/store/tests/contracts.rs`.
+//! Python): the same suites run on DynamoDB in `shared/store/tests/contracts.rs`. The Stripe
+//! ports' suite runs on the double here and on the real adapter against the local Stripe server
+//! in `shared/stripe-adapter/tests/contract.rs`.
 
 use payouts::contract::{
     balance_cache_contract, checkpoints_contract, event_log_contract, ledger_contract,
-    rate_buckets_contract, seller_accounts_contract,
+    rate_buckets_contract, seller_accounts_contract, stripe_contract,
 };
 use payouts::memory::{
     MemoryBalanceCache, MemoryEventLog, MemoryLedger, MemoryRateBuckets, MemorySellerAccounts,
+    MemoryStripe,
 };
 
 /// One test per port: `$suite` on fresh `$adapter`s.
@@ -26,4 +29,5 @@ in_memory! {
     checkpoints: checkpoints_contract(MemoryEventLog);
     balance_cache: balance_cache_contract(MemoryBalanceCache);
     rate_buckets: rate_buckets_contract(MemoryRateBuckets);
+    stripe: stripe_contract(MemoryStripe);
 }

@@ -1,6 +1,7 @@
 //! The contract suites of the storage ports (feature `contract`): one public async function per
 //! port, exercising every method and every rule of it (conditional creation, compare-and-set on
 //! `version`, uniqueness, ordering, and races of ten writers for one item: exactly one wins).
+//! The Stripe ports have theirs too ([`stripe`]), run on the double and the real adapter.
 //!
 //! Each suite takes `fresh`, which makes an empty store, and runs every case on a store of its
 //! own, in a task of its own: a failing case panics with the port's and the case's names (the
@@ -17,6 +18,7 @@ mod events;
 mod ledger;
 mod ledger_shares;
 mod rate;
+pub mod stripe;
 
 use std::any::Any;
 use std::fmt::Debug;
@@ -33,6 +35,7 @@ pub use balance::balance_cache_contract;
 pub use events::{checkpoints_contract, event_log_contract};
 pub use ledger::ledger_contract;
 pub use rate::rate_buckets_contract;
+pub use stripe::stripe_contract;
 
 /// Runs each named case (an `async fn(Arc<dyn Port>)`) on a fresh store from `$fresh`.
 macro_rules! cases {

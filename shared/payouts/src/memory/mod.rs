@@ -1,5 +1,6 @@
 //! In-memory adapters of the storage ports (feature `memory`; no production binary enables it),
-//! so that flows and handlers can be tested without DynamoDB.
+//! so that flows and handlers can be tested without DynamoDB, and a scripted double of the
+//! Stripe ports ([`stripe`]), so that they can be tested without the local Stripe server.
 //!
 //! Each adapter keeps its state behind a [`std::sync::Mutex`], taken for one method call and
 //! never held across an `.await` (the methods do not await at all), so every write is atomic
@@ -18,6 +19,7 @@ mod balance;
 mod events;
 mod ledger;
 mod rate;
+pub mod stripe;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -26,6 +28,7 @@ pub use balance::MemoryBalanceCache;
 pub use events::MemoryEventLog;
 pub use ledger::MemoryLedger;
 pub use rate::MemoryRateBuckets;
+pub use stripe::MemoryStripe;
 
 /// Locks `state`, also after a panic in another holder: every method checks its conditions
 /// before it changes anything, so what a panicking holder left behind is still consistent.
