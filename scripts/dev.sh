@@ -311,8 +311,19 @@ EOF
 EOF
     fi
     cat >&2 <<EOF
-  # usr_alice's balance: $((6000 - (6000 * bps + 5000) / 10000)) available (6000 less the platform fee, PLATFORM_FEE_BPS=$bps)
+  # usr_alice's balance: $((6000 - (6000 * bps + 5000) / 10000)) pending (6000 less the platform fee, PLATFORM_FEE_BPS=$bps): money
+  # funded from a charge becomes available when the charge's funds do, two days later at Stripe
   curl -s -H "authorization: Bearer \$TOKEN" \$API/api/v1/sell/balance; echo
+EOF
+    if [[ "$STRIPE_MODE" == local ]]; then
+        cat >&2 <<EOF
+  # two days later on the local Stripe server's clock, once the cached balance is older than
+  # BALANCE_CACHE_TTL_SECONDS (30 s by default): the same amount, available
+  curl -s -X POST \$STRIPE/_control/clock -d '{"advance_seconds":172800}' >/dev/null; sleep 30
+  curl -s -H "authorization: Bearer \$TOKEN" \$API/api/v1/sell/balance; echo
+EOF
+    fi
+    cat >&2 <<EOF
   # one reconcile pass (what the schedule runs every 15 minutes): catch-up, re-drive, drift
   make reconcile
 EOF

@@ -102,12 +102,21 @@ it("a seller onboards through Stripe, sees the net of a sale, survives an expire
     body: JSON.stringify({ order_id: order, currency: "eur", amount: 10000, metadata: { veza_order_id: order, veza_shares: `${seller}:6000` } }),
   });
   await control(`deliveries?event_id=${paid.event_id as string}&delivered=true&timeout_ms=30000`);
-  await reloadUntil(async () => (await card.locator("dd[data-currency=eur]").allTextContents()).includes("€54.00"), "the net on the card");
+  // Pending first: Stripe makes money funded from a charge available when the charge's funds are.
+  const side = (name: string) => card.locator(`dd[data-side=${name}][data-currency=eur]`);
+  await reloadUntil(async () => (await side("pending").allTextContents()).includes("€54.00"), "the net, pending, on the card");
+  await expect(side("available").allTextContents()).resolves.toEqual(["€0.00"]);
   // The sale in the seller's history (under the card): paid, 54.00 received.
   const sale = page.locator(".veza-history tr", { hasText: order });
   await reloadUntil(async () => (await sale.count()) > 0, "the sale in the history");
   await expect(sale.locator("td").allTextContents()).resolves.toContain("€54.00");
-  await snap("paid-order-net-on-card");
+  await snap("paid-order-net-pending-on-card");
+  // The charge's funds become available (the local Stripe server's control call; days later at
+  // Stripe): so does the seller's net.
+  await control(`charges/${(paid.charge as { id: string }).id}/available`, { method: "POST", body: "{}" });
+  await reloadUntil(async () => (await side("available").allTextContents()).includes("€54.00"), "the net, available, on the card");
+  await expect(side("pending").allTextContents()).resolves.toEqual(["€0.00"]);
+  await snap("paid-order-net-available-on-card");
 
   // An expired token: the kit refreshes it once and retries; the balance shows.
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -61,8 +61,8 @@ async fn a_webhook_outage_of_four_days_loses_nothing() {
     // The refund of half of order 0 was taken back from both sellers, in proportion.
     assert_eq!(stack.share("ord_out0", "usr_alice").await.refunded, 1750);
     assert_eq!(stack.share("ord_out0", "usr_bob").await.refunded, 2625);
-    assert_eq!(stack.control.available(&alice, EUR).await, 5 * 3500 - 1750);
-    assert_eq!(stack.control.available(&bob, EUR).await, 5 * 5250 - 2625);
+    assert_eq!(stack.control.received(&alice, EUR).await, 5 * 3500 - 1750);
+    assert_eq!(stack.control.received(&bob, EUR).await, 5 * 5250 - 2625);
     assert_eq!(metric(&sink, "EventsCaughtUp", &[]), 7.0);
 
     // Nothing left: a third run lists the tail again (overlap) and moves nothing.
@@ -145,7 +145,7 @@ async fn drift_is_reported_and_nothing_is_moved() {
         .await
         .expect("manual transfer");
     assert!(res.status().is_success(), "{}", res.status());
-    let balance = stack.control.available(&alice, EUR).await;
+    let balance = stack.control.received(&alice, EUR).await;
 
     // The payment event is listed again (overlap): its order is checked.
     let report = run(&deps).await;
@@ -155,5 +155,5 @@ async fn drift_is_reported_and_nothing_is_moved() {
         1.0
     );
     assert_eq!(stack.control.transfers("ord_drift").await.len(), 2);
-    assert_eq!(stack.control.available(&alice, EUR).await, balance);
+    assert_eq!(stack.control.received(&alice, EUR).await, balance);
 }

@@ -89,7 +89,7 @@ async fn stranded_pending_and_held_shares_are_finished() {
             stack.share("ord_strand", seller).await.state,
             ShareState::Transferred
         );
-        assert_eq!(stack.control.available(account, EUR).await, 2625);
+        assert_eq!(stack.control.received(account, EUR).await, 2625);
     }
     assert_eq!(stack.control.transfers("ord_strand").await.len(), 2);
     assert_eq!(metric(&sink, "StuckShares", &[]), 0.0);
@@ -159,7 +159,7 @@ async fn a_release_interrupted_at_every_step_ends_with_one_transfer_per_share() 
             .all(|s| *s == ShareState::Transferred)
     );
     assert_eq!(stack.control.all_transfers().await.len(), 3);
-    assert_eq!(stack.control.available(&erin, EUR).await, 3 * 1750);
+    assert_eq!(stack.control.received(&erin, EUR).await, 3 * 1750);
 }
 
 async fn share_states(stack: &Stack) -> Vec<ShareState> {
@@ -222,6 +222,8 @@ async fn a_refused_reversal_is_retried_by_the_reconciler() {
         .pay("ord_rev", EUR, 2000, &[("usr_alice", 2000)], true)
         .await;
     stack.control.wait_delivered(&paid.event).await;
+    // The charge's funds became available and Alice paid them out.
+    stack.control.make_available(&paid.charge).await;
     stack.control.set_available(&alice, EUR, 0).await;
     let refund = stack
         .control

@@ -38,8 +38,8 @@ async fn the_same_payment_event_20_times_concurrently_and_sequentially_pays_once
     expected.sort();
     assert_eq!(by_destination(&transfers), expected);
     assert_eq!(stack.control.all_transfers().await.len(), 2);
-    assert_eq!(stack.control.available(&alice, EUR).await, 3500);
-    assert_eq!(stack.control.available(&bob, EUR).await, 5250);
+    assert_eq!(stack.control.received(&alice, EUR).await, 3500);
+    assert_eq!(stack.control.received(&bob, EUR).await, 5250);
     for seller in ["usr_alice", "usr_bob"] {
         assert_eq!(
             stack.share("ord_dup", seller).await.state,

@@ -56,7 +56,7 @@ async fn every_fault_on_transfer_creation_ends_in_exactly_one_transfer() {
     }
     assert_eq!(stack.control.all_transfers().await.len(), kinds.len());
     assert_eq!(
-        stack.control.available(&alice, EUR).await,
+        stack.control.received(&alice, EUR).await,
         1750 * kinds.len() as i64
     );
     assert!(
@@ -134,7 +134,7 @@ async fn every_fault_on_reversals_ends_in_exact_reversals() {
     assert_eq!(transfers[0]["amount_reversed"], json!(6125));
     let count = transfers[0]["reversals"]["data"].as_array().map(Vec::len);
     assert_eq!(count, Some(faults.len()));
-    assert_eq!(stack.control.available(&alice, EUR).await, 875);
+    assert_eq!(stack.control.received(&alice, EUR).await, 875);
 }
 
 #[tokio::test]
@@ -221,7 +221,7 @@ async fn a_ledger_write_lost_after_the_transfer_was_created_does_not_double_it()
     // The redelivery found the transfer (list) instead of creating one.
     assert_eq!(stack.control.calls("POST /v1/transfers").await, 1);
     assert!(stack.control.calls("GET /v1/transfers").await >= 1);
-    assert_eq!(stack.control.available(&alice, EUR).await, 1750);
+    assert_eq!(stack.control.received(&alice, EUR).await, 1750);
 }
 
 #[tokio::test]
@@ -282,7 +282,7 @@ async fn a_reversal_whose_ledger_write_was_lost_is_not_repeated_after_24_hours()
     stack.control.wait_delivered(&rest).await;
     let transfers = stack.control.transfers("ord_rev_late").await;
     assert_eq!(transfers[0]["amount_reversed"], json!(3500));
-    assert_eq!(stack.control.available(&alice, EUR).await, 0);
+    assert_eq!(stack.control.received(&alice, EUR).await, 0);
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ async fn a_share_is_held_until_onboarding_completes_then_released_once() {
         .collect();
     assert_eq!(to_carol.len(), 1);
     assert_eq!(to_carol[0]["amount"], json!(2625));
-    assert_eq!(stack.control.available(&carol, EUR).await, 2625);
+    assert_eq!(stack.control.received(&carol, EUR).await, 2625);
     assert_eq!(stack.metric("SharesReleased", &[("Currency", EUR)]), 1.0);
     assert_eq!(stack.metric("OnboardingsCompleted", &[]), 2.0); // alice's and carol's
 
@@ -99,7 +99,7 @@ async fn a_share_is_held_until_onboarding_completes_then_released_once() {
         stack.share("ord_held", "usr_dave").await.state,
         ShareState::Transferred
     );
-    assert_eq!(stack.control.available(&dave, EUR).await, 2625);
+    assert_eq!(stack.control.received(&dave, EUR).await, 2625);
     assert_eq!(stack.control.transfers("ord_held").await.len(), 3);
     // A late redelivery of the older event re-fetches the account: nothing changes.
     assert_eq!(stack.control.deliver(&partial, 1, 1).await, vec![Some(200)]);
@@ -151,7 +151,7 @@ async fn account_updated_before_the_account_is_known_is_ignored_then_later_event
         vec![Some(200), Some(200)]
     );
     assert_eq!(stack.control.transfers("ord_early").await.len(), 1);
-    assert_eq!(stack.control.available(&erin, EUR).await, 1750);
+    assert_eq!(stack.control.received(&erin, EUR).await, 1750);
 }
 
 #[tokio::test]
@@ -205,7 +205,7 @@ async fn a_refused_transfer_goes_back_to_held_and_is_released_under_a_new_key() 
     let share = stack.share("ord_refused", "usr_frank").await;
     assert_eq!(share.state, ShareState::Transferred);
     assert_eq!(stack.control.transfers("ord_refused").await.len(), 1);
-    assert_eq!(stack.control.available(&frank, EUR).await, 1750);
+    assert_eq!(stack.control.received(&frank, EUR).await, 1750);
     let keys: Vec<String> = stack
         .control
         .requests("POST /v1/transfers")

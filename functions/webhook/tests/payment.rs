@@ -38,8 +38,8 @@ async fn two_sellers_are_paid_their_nets_with_the_documented_rounding() {
         assert_eq!(t["transfer_group"], json!("ord_two"));
         assert_eq!(t["currency"], json!(EUR));
     }
-    assert_eq!(stack.control.available(&alice, EUR).await, 2916);
-    assert_eq!(stack.control.available(&bob, EUR).await, 5834);
+    assert_eq!(stack.control.received(&alice, EUR).await, 2916);
+    assert_eq!(stack.control.received(&bob, EUR).await, 5834);
 
     for (seller, gross, fee, net) in [("usr_alice", 3333, 417, 2916), ("usr_bob", 6667, 833, 5834)]
     {

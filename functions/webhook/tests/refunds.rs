@@ -65,8 +65,8 @@ async fn two_partial_refunds_then_a_full_one_reverse_exactly_the_nets() {
     let transfers = stack.control.transfers("ord_ref").await;
     assert_eq!(reversed(&transfers, &alice), (2625, 2625, 3));
     assert_eq!(reversed(&transfers, &bob), (6125, 6125, 3));
-    assert_eq!(stack.control.available(&alice, EUR).await, 0);
-    assert_eq!(stack.control.available(&bob, EUR).await, 0);
+    assert_eq!(stack.control.received(&alice, EUR).await, 0);
+    assert_eq!(stack.control.received(&bob, EUR).await, 0);
     assert_eq!(stack.payment("ord_ref").await.refunded_applied, 10_000);
     assert_eq!(stack.metric("ReversalsCreated", &[("Currency", EUR)]), 6.0);
     assert_eq!(stack.metric("ReversedAmount", &[("Currency", EUR)]), 8750.0);
@@ -102,7 +102,7 @@ async fn a_refund_delivered_before_its_payment_runs_the_payment_first() {
         (share.state, share.transferred, share.refunded),
         (ShareState::Transferred, 3500, 875)
     );
-    assert_eq!(stack.control.available(&alice, EUR).await, 2625);
+    assert_eq!(stack.control.received(&alice, EUR).await, 2625);
 }
 
 #[tokio::test]
@@ -139,7 +139,7 @@ async fn a_held_share_is_reduced_instead_of_reversed() {
     assert_eq!((dave.state, dave.refunded), (ShareState::Void, 3500));
     // Dave onboarding later releases nothing.
     let dave_account = stack.seller("usr_dave", true).await;
-    assert_eq!(stack.control.available(&dave_account, EUR).await, 0);
+    assert_eq!(stack.control.received(&dave_account, EUR).await, 0);
     assert_eq!(stack.control.all_transfers().await.len(), 1);
 }
 
@@ -152,7 +152,9 @@ async fn a_refused_reversal_is_kept_for_attention_and_retried_by_the_next_refund
         .pay("ord_low", EUR, 2000, &[("usr_alice", 2000)], true)
         .await;
     stack.control.wait_delivered(&paid.event).await;
-    // Alice paid her balance out: a reversal cannot take anything back.
+    // The charge's funds became available and Alice paid her balance out: a reversal cannot
+    // take anything back.
+    stack.control.make_available(&paid.charge).await;
     stack.control.set_available(&alice, EUR, 0).await;
     let half = stack.control.refund(&paid.charge, Some(1000), true).await;
     stack.control.wait_delivered(&half).await;
@@ -186,7 +188,7 @@ async fn a_refused_reversal_is_kept_for_attention_and_retried_by_the_next_refund
     assert_eq!(reversed(&transfers, &alice), (1750, 1750, 1));
     let share = stack.share("ord_low", "usr_alice").await;
     assert_eq!(share.refunded, 1750);
-    assert_eq!(stack.control.available(&alice, EUR).await, 0);
+    assert_eq!(stack.control.received(&alice, EUR).await, 0);
     // The retry starts from the same base in the refusal's new key round.
     let keys: Vec<Value> = stack
         .control

@@ -172,7 +172,7 @@ async fn a_secret_roll_with_two_v1_values_is_accepted() {
             1,
             "{knows:?} / {signs:?}"
         );
-        assert_eq!(stack.control.available(&alice, EUR).await, 875);
+        assert_eq!(stack.control.received(&alice, EUR).await, 875);
     }
 }
 

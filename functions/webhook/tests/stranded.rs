@@ -47,7 +47,7 @@ async fn a_released_share_whose_transfer_failed_is_paid_by_the_redelivery() {
     let transfers = stack.control.transfers("ord_rel").await;
     assert_eq!(transfers.len(), 1);
     assert_eq!(transfers[0]["destination"], json!(carol));
-    assert_eq!(stack.control.available(&carol, EUR).await, 2625);
+    assert_eq!(stack.control.received(&carol, EUR).await, 2625);
 }
 
 /// Two PaymentIntents for one order, delivered at once many times: the order is claimed by
@@ -124,7 +124,9 @@ async fn a_stale_copy_of_a_share_never_sends_an_outdated_reversal_key() {
     let stale = stack.share("ord_stale", "usr_alice").await;
     assert_eq!((stale.state, stale.key_round), (ShareState::Transferred, 0));
 
-    // A refused reversal starts round 1; a later refund step reverses under it.
+    // A refused reversal (the funds became available and were paid out) starts round 1; a
+    // later refund step reverses under it.
+    stack.control.make_available(&paid.charge).await;
     stack.control.set_available(&alice, EUR, 0).await;
     let refused = stack.control.refund(&paid.charge, Some(1000), true).await;
     stack.control.wait_delivered(&refused).await;

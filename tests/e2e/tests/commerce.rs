@@ -14,6 +14,7 @@
 //! a refund claims floor(net × refunded / received) of each share (`payouts::refund`).
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use e2e::client::Client;
 use e2e::stack::Stack;
@@ -32,6 +33,25 @@ fn fee(gross: i64, bps: i64) -> i64 {
 
 fn claim(net: i64, received: i64, refunded: i64) -> i64 {
     net * refunded / received
+}
+
+/// One euro entry of a balance list.
+fn eur(amount: i64) -> Value {
+    json!([{"amount": amount, "currency": "eur"}])
+}
+
+/// The seller's balance through the API once `done` holds, or the last answer after 10 s (the
+/// cache serves a value for its 1 s TTL, so a change shows within about a second).
+async fn balance_when(api: &Client, token: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = api.api(Method::GET, BALANCE, Some(token)).await;
+        let body = reply.expect(200, "balance").json;
+        if done(&body) || Instant::now() > deadline {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -141,23 +161,39 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
     assert_reversed(&stripe, &tr_b, claim_b).await;
 
     // Both sellers' balances, read through the API, are what they were paid less what was taken
-    // back, and agree with Stripe's own figures.
-    for (who, tok, acct, expected) in [
+    // back, and agree with Stripe's own figures: pending while the charge's funds are (Stripe
+    // makes money funded from a charge available when the charge's funds are), then available.
+    let sellers = [
         ("A", &token_a, &acct_a, net_a - claim_a),
         ("B", &token_b, &acct_b, net_b - claim_b),
-    ] {
+    ];
+    for (who, tok, acct, expected) in sellers {
         let reply = api
             .api(Method::GET, BALANCE, Some(tok))
             .await
             .expect(200, who);
         assert_eq!(reply.json["status"], "complete", "{who}: {}", reply.text);
-        let available = json!([{"amount": expected, "currency": "eur"}]);
-        assert_eq!(reply.json["available"], available, "{who}: {}", reply.text);
         assert_eq!(
-            stripe.available(acct, "eur").await,
-            expected,
-            "{who} on Stripe"
+            reply.json["pending"],
+            eur(expected),
+            "{who}: {}",
+            reply.text
         );
+        assert_eq!(reply.json["available"], eur(0), "{who}: {}", reply.text);
+        let on_stripe = stripe.balance(acct, "eur").await;
+        assert_eq!(on_stripe, (0, expected), "{who} on Stripe");
+    }
+    stripe.make_available(&paid.charge).await;
+    for (who, tok, acct, expected) in sellers {
+        let now = balance_when(&api, tok, |b| b["available"] == eur(expected)).await;
+        assert_eq!(
+            now["available"],
+            eur(expected),
+            "{who} once available: {now}"
+        );
+        assert_eq!(now["pending"], eur(0), "{who} once available: {now}");
+        let on_stripe = stripe.balance(acct, "eur").await;
+        assert_eq!(on_stripe, (expected, 0), "{who} on Stripe");
     }
 
     // The refund fails (the money is back on the platform): what it took is repaid to each seller
@@ -165,14 +201,14 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
     // (DISPUTE_POLICY=reverse); the platform wins: repaid. Each seller ends with their whole net.
     delivered(&stripe, stripe.fail_refund(&refund.id, true).await).await;
     for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
-        assert_eq!(stripe.available(acct, "eur").await, net, "refund failed");
+        assert_eq!(stripe.received(acct, "eur").await, net, "refund failed");
     }
     let disputed = 5_000;
     let dispute = stripe.dispute(&paid.charge, Some(disputed), true).await;
     delivered(&stripe, dispute.events).await;
     for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
         let left = net - claim(net, received, disputed);
-        assert_eq!(stripe.available(acct, "eur").await, left, "dispute");
+        assert_eq!(stripe.received(acct, "eur").await, left, "dispute");
     }
     delivered(
         &stripe,
@@ -180,7 +216,7 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
     )
     .await;
     for (acct, net) in [(&acct_a, net_a), (&acct_b, net_b)] {
-        assert_eq!(stripe.available(acct, "eur").await, net, "dispute won");
+        assert_eq!(stripe.received(acct, "eur").await, net, "dispute won");
     }
     let transfers = stripe.transfers(&order).await;
     assert_eq!(

@@ -22,6 +22,7 @@ pub mod faults;
 pub mod form;
 pub mod idempotency;
 pub mod listing;
+pub mod maturing;
 pub mod pages;
 pub mod params;
 pub mod rate_limit;

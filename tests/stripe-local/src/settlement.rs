@@ -61,14 +61,20 @@ impl SettlementConfig {
 }
 
 /// The charge's balance transaction (`expand[]=balance_transaction`), fixtures3.json's shape.
-pub fn render_charge_txn(c: &crate::state::Charge) -> Value {
+/// Pending until the charge's `available_on`, as Stripe shows it.
+pub fn render_charge_txn(c: &crate::state::Charge, now: i64) -> Value {
+    let status = if now >= c.available_on {
+        "available"
+    } else {
+        "pending"
+    };
     json!({
         "id": c.balance_transaction, "object": "balance_transaction", "amount": c.settled.amount,
-        "available_on": c.created, "balance_type": "payments", "created": c.created,
+        "available_on": c.available_on, "balance_type": "payments", "created": c.created,
         "currency": c.settled.currency, "description": null,
         "exchange_rate": c.settled.exchange_rate, "fee": 0, "fee_details": [],
         "net": c.settled.amount, "reporting_category": "charge", "source": c.id,
-        "status": "available", "type": "charge"
+        "status": status, "type": "charge"
     })
 }
 

@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::faults::Faults;
 use crate::idempotency::Idempotency;
+use crate::maturing::{Entry, Key, Maturing};
 use crate::recorder::Recorder;
 use crate::webhooks::Deliverer;
 use rand::Rng;
@@ -129,6 +130,10 @@ pub struct Charge {
     /// What the charge became in the platform's balance (its balance transaction).
     pub settled: crate::settlement::Settled,
     pub refunds: Vec<String>,
+    /// When the charge's funds (and the transfers funded from it) become available.
+    pub available_on: i64,
+    /// The platform's pending entry for this charge's funds, while they are pending.
+    pub pending: Option<Key>,
 }
 
 impl Charge {
@@ -190,6 +195,8 @@ pub struct Transfer {
     pub metadata: BTreeMap<String, String>,
     pub balance_transaction: String,
     pub reversals: Vec<Reversal>,
+    /// The destination's pending entry for this transfer, while its source charge is pending.
+    pub pending: Option<Key>,
 }
 
 #[derive(Clone, Debug)]
@@ -231,6 +238,10 @@ pub struct Store {
     pub event_order: Vec<String>,
     /// The platform's settlement currency and rates (`/_control/settlement`).
     pub settlement: crate::settlement::SettlementConfig,
+    /// Pending money and when it becomes available (`/_control/availability`).
+    pub maturing: Maturing,
+    /// The server clock when the current request locked the store: one time per request.
+    pub now: i64,
 }
 
 impl Store {
@@ -251,6 +262,57 @@ impl Store {
     }
     pub fn transfer_mut(&mut self, id: &str) -> Option<&mut Transfer> {
         self.transfers.iter_mut().find(|t| t.id == id)
+    }
+    /// Credits `owner` with money that becomes available at `available_on` (pending until then).
+    pub fn credit_until(
+        &mut self,
+        owner: &str,
+        currency: &str,
+        amount: i64,
+        available_on: i64,
+    ) -> Option<Key> {
+        let entry = Entry {
+            owner: owner.to_owned(),
+            currency: currency.to_owned(),
+            amount,
+        };
+        self.maturing
+            .credit(&mut self.balances, entry, available_on, self.now)
+    }
+    /// Takes up to `at_most` of pending entry `key`; returns what it took.
+    pub fn take_pending(&mut self, key: Option<Key>, at_most: i64) -> i64 {
+        self.maturing.take(&mut self.balances, key, at_most)
+    }
+    /// Gives `amount` of charge `charge_id`'s money back to the platform: into the charge's
+    /// pending entry while the charge is pending, else into the available balance.
+    pub fn return_to_platform(&mut self, charge_id: Option<&str>, currency: &str, amount: i64) {
+        let charge = charge_id.and_then(|id| self.charges.get(id));
+        let (key, available_on) = charge.map_or((None, 0), |c| (c.pending, c.available_on));
+        if amount == 0 || self.maturing.top_up(&mut self.balances, key, amount) {
+            return;
+        }
+        let key = self.credit_until(PLATFORM, currency, amount, available_on);
+        if let (Some(id), Some(_)) = (charge_id, key)
+            && let Some(c) = self.charges.get_mut(id)
+        {
+            c.pending = key;
+        }
+    }
+    /// Makes charge `charge_id`'s funds available now, with every transfer funded from it.
+    pub fn make_available(&mut self, charge_id: &str) -> bool {
+        let now = self.now;
+        let Some(c) = self.charges.get_mut(charge_id) else {
+            return false;
+        };
+        c.available_on = c.available_on.min(now);
+        let mut keys: Vec<Key> = c.pending.take().into_iter().collect();
+        for t in &mut self.transfers {
+            if t.source_transaction.as_deref() == Some(charge_id) {
+                keys.extend(t.pending.take());
+            }
+        }
+        self.maturing.mature_now(&mut self.balances, &keys);
+        true
     }
 }
 
@@ -274,8 +336,13 @@ pub type Shared = Arc<AppState>;
 impl AppState {
     /// Locks the store; a poisoned lock (a panicking handler) is recovered because the data is
     /// test state and later requests should still be answered.
+    /// Every lock first matures the pending money that is due at the server's clock.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let s = &mut *store;
+        s.now = self.clock.now();
+        s.maturing.mature(&mut s.balances, s.now);
+        store
     }
 }
 

@@ -243,7 +243,8 @@ async fn payment_transfer_list_reversal_and_reads() {
         .send(&client)
         .await
         .unwrap();
-    assert_eq!(bal.available[0].amount, 500);
+    // Funded from a charge that is still pending: the seller's money is pending too.
+    assert_eq!((bal.available[0].amount, bal.pending[0].amount), (0, 500));
 
     let event_id = paid["event_id"].as_str().unwrap();
     let event = RetrieveEvent::new(event_id)
@@ -318,7 +319,10 @@ async fn reversal_refused_when_connected_balance_too_low() {
         .send(&client)
         .await
         .unwrap();
-    // The seller paid the money out: balance too low to reverse.
+    // The charge's funds became available and the seller paid them out: too low to reverse.
+    local
+        .control(&format!("charges/{charge}/available"), json!({}))
+        .await;
     local
         .control(
             &format!("accounts/{acct}/balance"),

@@ -43,13 +43,13 @@ async fn a_usd_charge_on_a_eur_platform_settles_in_eur_at_the_configured_rate() 
     assert_eq!(txn.amount, 9173);
     assert_eq!(txn.exchange_rate, Some(0.9173));
 
-    // The platform's balance holds euros, not dollars.
+    // The platform's balance holds euros, not dollars (pending until the charge is available).
     let balance = RetrieveForMyAccountBalance::new()
         .send(&local.stripe())
         .await
         .expect("balance");
     let eur: i64 = balance
-        .available
+        .pending
         .iter()
         .filter(|m| m.currency == Currency::EUR)
         .map(|m| m.amount)
@@ -59,6 +59,7 @@ async fn a_usd_charge_on_a_eur_platform_settles_in_eur_at_the_configured_rate() 
         balance
             .available
             .iter()
+            .chain(&balance.pending)
             .all(|m| m.currency != Currency::USD || m.amount == 0)
     );
 

@@ -110,9 +110,11 @@ async fn refunds_emit_charge_refunded_with_cumulative_amounts() {
         ),
         (Some(500), Some(true))
     );
-    // Refunds debit the platform balance.
+    // Refunds debit the platform's available balance (negative while the charge is pending, as
+    // Stripe allows); the charge's funds are still pending.
     let bal = local.get_api("/v1/balance", &[]).await;
-    assert_eq!(bal.body["available"][0]["amount"], 0);
+    assert_eq!(bal.body["available"][0]["amount"], -1000);
+    assert_eq!(bal.body["pending"][0]["amount"], 1000);
 }
 
 #[tokio::test]

@@ -59,9 +59,9 @@ function Body({ value, locale, requirementsDue, renderAction }: { value: SellerB
     <>
       <dl className="veza-amounts">
         <dt>{t.available}</dt>
-        <Amounts list={balance.available} locale={locale} empty={t.nothing} />
+        <Amounts side="available" list={balance.available} locale={locale} empty={t.nothing} />
         <dt>{t.pending}</dt>
-        <Amounts list={balance.pending} locale={locale} empty={t.nothing} />
+        <Amounts side="pending" list={balance.pending} locale={locale} empty={t.nothing} />
       </dl>
       {balance.stale ? null : <p className="veza-as-of">{t.asOf(formatTime(balance.as_of, locale))}</p>}
       {renderAction?.(balance.status)}
@@ -69,12 +69,13 @@ function Body({ value, locale, requirementsDue, renderAction }: { value: SellerB
   );
 }
 
-function Amounts({ list, locale, empty }: { list: Money[]; locale: Locale; empty: string }) {
-  if (list.length === 0) return <dd>{empty}</dd>;
+/** One side of the balance; `data-side` lets pages and tests tell available from pending. */
+function Amounts({ side, list, locale, empty }: { side: "available" | "pending"; list: Money[]; locale: Locale; empty: string }) {
+  if (list.length === 0) return <dd data-side={side}>{empty}</dd>;
   return (
     <>
       {list.map((m) => (
-        <dd key={m.currency} data-currency={m.currency}>
+        <dd key={m.currency} data-side={side} data-currency={m.currency}>
           {formatMoney(m.amount, m.currency, locale)}
         </dd>
       ))}

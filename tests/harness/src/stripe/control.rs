@@ -299,14 +299,34 @@ impl Control {
 
     /// An account's available balance in `currency`.
     pub async fn available(&self, account: &str, currency: &str) -> i64 {
+        self.balance(account, currency).await.0
+    }
+
+    /// An account's pending balance in `currency` (money funded from charges not yet available).
+    pub async fn pending(&self, account: &str, currency: &str) -> i64 {
+        self.balance(account, currency).await.1
+    }
+
+    /// What reached an account in `currency`, pending or available: the money a test means by
+    /// "the seller was paid" whatever its charge's availability.
+    pub async fn received(&self, account: &str, currency: &str) -> i64 {
+        let (available, pending) = self.balance(account, currency).await;
+        available + pending
+    }
+
+    /// `(available, pending)` of an account in `currency`, read with `GET /v1/balance`.
+    pub async fn balance(&self, account: &str, currency: &str) -> (i64, i64) {
         let v = self.api_get("balance", Some(account)).await;
-        v["available"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|e| e["currency"] == json!(currency))
-            .filter_map(|e| e["amount"].as_i64())
-            .sum()
+        let side = |name: &str| -> i64 {
+            v[name]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| e["currency"] == json!(currency))
+                .filter_map(|e| e["amount"].as_i64())
+                .sum()
+        };
+        (side("available"), side("pending"))
     }
 }
 

@@ -97,7 +97,9 @@ pub async fn deliveries(stack: &Stack, sellers: &Sellers) {
 
     // Partial refund: both transfers are partly reversed.
     refund(stack, &charge, 2_000, "refund 1").await;
-    // A paid its balance out: A's reversal is refused (kept for attention), B's goes through.
+    // The funds became available and A paid its balance out: A's reversal is refused (kept for
+    // attention), B's goes through.
+    stack.control.make_available(&charge).await;
     stack.control.set_available(&sellers.a, EUR, 0).await;
     refund(stack, &charge, 2_000, "refund 2").await;
 

@@ -22,6 +22,48 @@ pub fn router() -> Router<Shared> {
         .route("/disputes/{id}/close", post(close_dispute))
         .route("/refunds/{id}/fail", post(fail_refund))
         .route("/settlement", get(settlement).post(set_settlement))
+        .route("/availability", get(availability).post(set_availability))
+        .route("/charges/{id}/available", post(make_available))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Availability {
+    delay_seconds: i64,
+}
+
+fn availability_json(state: &Shared) -> Json<Value> {
+    Json(json!({ "delay_seconds": state.store().maturing.delay_seconds }))
+}
+
+/// How long a charge's funds stay pending.
+async fn availability(State(state): State<Shared>) -> Json<Value> {
+    availability_json(&state)
+}
+
+/// `{"delay_seconds": 172800}`: applies to charges made afterwards (0: available at once).
+async fn set_availability(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
+    let a: Availability = body(&bytes)?;
+    if a.delay_seconds < 0 {
+        return Err(ApiError::invalid_param(
+            "delay_seconds",
+            "The delay cannot be negative.",
+        ));
+    }
+    state.store().maturing.delay_seconds = a.delay_seconds;
+    Ok(availability_json(&state))
+}
+
+/// Makes a charge's funds, and the transfers funded from it, available now.
+async fn make_available(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let mut store = state.store();
+    if !store.make_available(&id) {
+        return Err(ApiError::missing("charge", &id, "charge"));
+    }
+    Ok(Json(json!({ "charge": id, "available_on": store.now })))
 }
 
 /// The platform's settlement currency and rates.
@@ -88,6 +130,10 @@ async fn set_balance(
     let mut store = state.store();
     if id != PLATFORM && !store.accounts.contains_key(&id) {
         return Err(ApiError::missing("account", &id, "account"));
+    }
+    if b.pending.is_some() {
+        // The pending amount is set outright: what the entries said no longer holds.
+        store.maturing.forget(&id, &currency);
     }
     let funds = store.balance_mut(&id, &currency);
     funds.available = b.available.unwrap_or(funds.available);

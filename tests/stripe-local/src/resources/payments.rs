@@ -2,10 +2,11 @@
 //!
 //! They are created through the control API (a buyer paying an order; a refund), not `/v1`,
 //! because the functions only read them. Shapes follow fixtures3.json's `payment_intent`,
-//! `charge` and `refund`. A payment credits the platform's *available* balance at once (no
-//! fees, no settlement delay; in its settlement currency, see [`crate::settlement`]) so transfers
-//! with `source_transaction` can follow immediately;
-//! a refund debits it (it may go negative, as Stripe lets a platform balance go negative).
+//! `charge` and `refund`. A payment credits the platform's *pending* balance (no fees; in its
+//! settlement currency, see [`crate::settlement`]) until the charge's `available_on`, the
+//! server clock plus `/_control/availability`'s delay (see [`crate::maturing`]); transfers
+//! with `source_transaction` can follow immediately. A refund debits the available balance (it
+//! may go negative, as Stripe lets a platform balance go negative).
 
 use crate::auth::Ctx;
 use crate::error::{ApiError, ApiResult};
@@ -159,7 +160,7 @@ pub async fn retrieve_charge(
         .ok_or_else(|| ApiError::missing("charge", &id, "id"))?;
     let mut body = render_charge(&store, c);
     if !expand.is_empty() {
-        body["balance_transaction"] = crate::settlement::render_charge_txn(c);
+        body["balance_transaction"] = crate::settlement::render_charge_txn(c, store.now);
     }
     Ok(Json(body))
 }
@@ -252,7 +253,7 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
             transfer_group: transfer_group.clone(),
             description: req.description.clone(),
         };
-        let charge = Charge {
+        let mut charge = Charge {
             id: pi.latest_charge.clone(),
             amount: req.amount,
             amount_refunded: 0,
@@ -264,10 +265,15 @@ pub fn pay(state: &AppState, req: PaymentRequest) -> ApiResult<(Value, Value, Ev
             balance_transaction: new_id("txn"),
             settled,
             refunds: Vec::new(),
+            available_on: now + store.maturing.delay_seconds,
+            pending: None,
         };
-        store
-            .balance_mut(PLATFORM, &charge.settled.currency)
-            .available += charge.settled.amount;
+        charge.pending = store.credit_until(
+            PLATFORM,
+            &charge.settled.currency,
+            charge.settled.amount,
+            charge.available_on,
+        );
         store.charges.insert(charge.id.clone(), charge.clone());
         store.payment_intents.insert(pi.id.clone(), pi.clone());
         let pi_json = render_intent(&store, &pi, false);

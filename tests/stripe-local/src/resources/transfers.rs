@@ -1,17 +1,22 @@
 //! Transfers to connected accounts and their reversals.
 //!
 //! Money rules (the ones the payout function must cope with):
-//! - A transfer debits the platform's *available* balance and credits the destination's
-//!   *available* balance (no pending period locally, so reversals can be tested right away).
-//! - Without `source_transaction` the platform's available balance in that currency must cover
+//! - With `source_transaction` the transfer draws on that charge's money: it takes the charge's
+//!   pending funds on the platform first (the rest from the available balance) and lands
+//!   *pending* on the destination until the charge's `available_on` ([`crate::maturing`]), as
+//!   Stripe documents it; once the charge is available it lands available.
+//! - Without `source_transaction` it debits the platform's *available* balance, which must cover
 //!   the amount, else 400 `insufficient_funds` (real Stripe says `balance_insufficient`; the
-//!   project's contract names `insufficient_funds`).
-//! - With `source_transaction` the charge must exist and be the platform's, have the same
-//!   currency, and the net amount transferred from it (amount minus reversals) cannot exceed
-//!   the charge amount (400 `amount_too_large`). The platform balance is not checked then.
+//!   project's contract names `insufficient_funds`), and lands available.
+//! - With `source_transaction` the charge must exist and be the platform's, its balance
+//!   transaction must be in the transfer's currency, and the net amount transferred from it
+//!   (amount minus reversals) cannot exceed the settled amount (400 `amount_too_large`). The
+//!   platform balance is not checked then.
 //! - The destination must exist and have the `transfers` capability active.
-//! - A reversal debits the destination's available balance (400 `balance_insufficient` if too
-//!   low) and credits the platform; it cannot exceed what is left of the transfer.
+//! - A reversal takes back what is still pending of that transfer first, then the destination's
+//!   available balance (400 `balance_insufficient` if too low), and gives it back to the
+//!   platform the same way (pending while the charge is); it cannot exceed what is left of the
+//!   transfer.
 
 use crate::auth::Ctx;
 use crate::error::{ApiError, ApiResult};
@@ -100,6 +105,7 @@ pub async fn create(
             "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
         ));
     }
+    let mut funded_by = None;
     if let Some(ch_id) = &source {
         let ch = store.charges.get(ch_id).ok_or_else(|| {
             ApiError::request(
@@ -134,6 +140,7 @@ pub async fn create(
                 ),
             ));
         }
+        funded_by = Some((ch.pending, ch.available_on));
     } else if store.balance_mut(PLATFORM, &currency).available < amount {
         return Err(ApiError::request(
             Some("insufficient_funds"),
@@ -141,6 +148,14 @@ pub async fn create(
             "You have insufficient funds in your Stripe account for this transfer. Your card balance is too low. You can use the /v1/balance endpoint to view your Stripe balance (for more details, see stripe.com/docs/api#balance).",
         ));
     }
+    // The charge's pending money first, then the available balance; pending at the destination
+    // until the charge is available.
+    let (from_pending, available_on) = match funded_by {
+        Some((key, on)) => (store.take_pending(key, amount), on),
+        None => (0, store.now),
+    };
+    store.balance_mut(PLATFORM, &currency).available -= amount - from_pending;
+    let pending = store.credit_until(&destination, &currency, amount, available_on);
     let t = Transfer {
         id: new_id("tr"),
         amount,
@@ -155,9 +170,8 @@ pub async fn create(
         metadata,
         balance_transaction: new_id("txn"),
         reversals: Vec::new(),
+        pending,
     };
-    store.balance_mut(PLATFORM, &currency).available -= amount;
-    store.balance_mut(&destination, &currency).available += amount;
     let body = render(&t);
     store.transfers.push(t);
     Ok(Json(body))
@@ -259,7 +273,9 @@ pub async fn reverse(
         ));
     }
     let (dest, currency) = (t.destination.clone(), t.currency.clone());
-    if store.balance_mut(&dest, &currency).available < amount {
+    let (key, charge) = (t.pending, t.source_transaction.clone());
+    let from_available = amount - store.maturing.left(key).min(amount);
+    if store.balance_mut(&dest, &currency).available < from_available {
         return Err(ApiError::request(
             Some("balance_insufficient"),
             None,
@@ -278,8 +294,10 @@ pub async fn reverse(
         balance_transaction: new_id("txn"),
         destination_payment_refund: new_id("pyr"),
     };
-    store.balance_mut(&dest, &currency).available -= amount;
-    store.balance_mut(PLATFORM, &currency).available += amount;
+    let from_pending = store.take_pending(key, amount);
+    store.balance_mut(&dest, &currency).available -= from_available;
+    store.return_to_platform(charge.as_deref(), &currency, from_pending);
+    store.balance_mut(PLATFORM, &currency).available += from_available;
     let body = render_reversal(&r);
     if let Some(t) = store.transfer_mut(&id) {
         t.amount_reversed += amount;

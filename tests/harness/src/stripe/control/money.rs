@@ -148,4 +148,17 @@ impl Control {
         self.post(&format!("accounts/{account}/balance"), body)
             .await;
     }
+
+    /// Makes a charge's funds, and every transfer funded from it, available now (they are
+    /// pending until the charge's `available_on` otherwise).
+    pub async fn make_available(&self, charge: &str) {
+        self.post(&format!("charges/{charge}/available"), json!({}))
+            .await;
+    }
+
+    /// How long later charges stay pending (seconds; 0: available at once).
+    pub async fn set_availability_delay(&self, seconds: i64) {
+        self.post("availability", json!({ "delay_seconds": seconds }))
+            .await;
+    }
 }
