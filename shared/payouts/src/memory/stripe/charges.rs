@@ -96,12 +96,7 @@ impl MemoryStripe {
     /// Refunds `amount` of a charge (`None`: what is left of it) with refund `metadata`.
     pub fn refund(&self, charge: &str, amount: Option<i64>, metadata: &[(&str, &str)]) -> Refunded {
         self.world(|w| {
-            let refunded: i64 = refunds_of(w, charge)
-                .iter()
-                .filter(|r| r.status.is_live())
-                .map(|r| r.amount)
-                .sum();
-            let left = w.charges.get(charge).map_or(0, |c| c.amount) - refunded;
+            let left = unrefunded(w, charge);
             let id = w.id("re");
             let item = RefundItem {
                 id: id.clone(),
@@ -147,12 +142,7 @@ impl MemoryStripe {
     /// withdrawn at once.
     pub fn dispute(&self, charge: &str, amount: Option<i64>) -> Disputed {
         self.world(|w| {
-            let refunded: i64 = refunds_of(w, charge)
-                .iter()
-                .filter(|r| r.status.is_live())
-                .map(|r| r.amount)
-                .sum();
-            let left = w.charges.get(charge).map_or(0, |c| c.amount) - refunded;
+            let left = unrefunded(w, charge);
             let id = w.id("dp");
             let mut dispute = Dispute {
                 charge: charge.to_owned(),
@@ -191,6 +181,16 @@ impl MemoryStripe {
             events
         })
     }
+}
+
+/// What live refunds left of a charge (what a full refund or a dispute takes by default).
+fn unrefunded(w: &World, charge: &str) -> i64 {
+    let refunded: i64 = refunds_of(w, charge)
+        .iter()
+        .filter(|r| r.status.is_live())
+        .map(|r| r.amount)
+        .sum();
+    w.charges.get(charge).map_or(0, |c| c.amount) - refunded
 }
 
 fn refunds_of(w: &World, charge: &str) -> Vec<RefundItem> {
