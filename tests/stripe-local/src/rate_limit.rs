@@ -1,9 +1,11 @@
 //! Stripe's rate limit, for the flash-sale simulation (issue 15): a token bucket over every API
 //! request (Stripe limits per mode; this server has one), refilled at `per_second` up to `burst`.
 //! A request over it gets Stripe's 429 (`rate_limit`) before anything else runs: no idempotency
-//! key is spent, nothing is created. Off by default; `/_control/rate_limit` sets it.
+//! key is spent, nothing is created. Off by default; `/_control/rate_limit` sets it, and reads
+//! how many requests the limit admitted and refused since it was set (the flash sale's 429s).
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
@@ -24,7 +26,18 @@ pub struct Limit {
 }
 
 #[derive(Debug, Default)]
-pub struct RateLimiter(Mutex<Option<Bucket>>);
+pub struct RateLimiter {
+    bucket: Mutex<Option<Bucket>>,
+    admitted: AtomicU64,
+    refused: AtomicU64,
+}
+
+/// What the limit did since it was set: requests let through and requests answered 429.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub admitted: u64,
+    pub refused: u64,
+}
 
 #[derive(Debug)]
 struct Bucket {
@@ -34,9 +47,13 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    /// Sets (`Some`) or removes (`None`) the limit; a new limit starts with a full bucket.
+    /// Sets (`Some`) or removes (`None`) the limit; a new limit starts with a full bucket and
+    /// new counts.
     pub fn set(&self, limit: Option<Limit>) {
-        *self.lock() = limit.map(|limit| Bucket {
+        let mut guard = self.lock();
+        self.admitted.store(0, Ordering::Relaxed);
+        self.refused.store(0, Ordering::Relaxed);
+        *guard = limit.map(|limit| Bucket {
             limit,
             tokens: limit.burst,
             last: Instant::now(),
@@ -45,6 +62,14 @@ impl RateLimiter {
 
     pub fn limit(&self) -> Option<Limit> {
         self.lock().as_ref().map(|b| b.limit)
+    }
+
+    /// Requests admitted and refused under the current limit (zero without one).
+    pub fn counts(&self) -> Counts {
+        Counts {
+            admitted: self.admitted.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+        }
     }
 
     /// Takes one token at `now`; `false` when the bucket is empty.
@@ -58,14 +83,16 @@ impl RateLimiter {
         bucket.tokens = (bucket.tokens + refill).min(bucket.limit.burst);
         bucket.last = now;
         if bucket.tokens < 1.0 {
+            self.refused.fetch_add(1, Ordering::Relaxed);
             return false;
         }
         bucket.tokens -= 1.0;
+        self.admitted.fetch_add(1, Ordering::Relaxed);
         true
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Bucket>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.bucket.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -97,6 +124,13 @@ mod tests {
         }));
         let admitted = (0..5).filter(|_| limiter.admit(t0)).count();
         assert_eq!(admitted, 3, "the burst");
+        assert_eq!(
+            limiter.counts(),
+            Counts {
+                admitted: 3,
+                refused: 2
+            }
+        );
         // 10 per second: one more token every 100 ms, never more than the burst.
         assert!(limiter.admit(t0 + Duration::from_millis(100)));
         assert!(!limiter.admit(t0 + Duration::from_millis(150)));
@@ -104,5 +138,10 @@ mod tests {
         assert_eq!((0..5).filter(|_| limiter.admit(later)).count(), 3);
         limiter.set(None);
         assert!(limiter.admit(later));
+        assert_eq!(
+            limiter.counts(),
+            Counts::default(),
+            "no limit, nothing counted"
+        );
     }
 }

@@ -66,7 +66,8 @@ pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> ApiResult<T> {
     serde_json::from_slice(text).map_err(|e| ApiError::malformed(format!("Invalid JSON body: {e}")))
 }
 
-/// `{"per_second": 100, "burst": 100}` sets Stripe's rate limit; `{}` removes it.
+/// `{"per_second": 100, "burst": 100}` sets Stripe's rate limit (and zeroes its counts); `{}`
+/// removes it.
 async fn set_rate_limit(State(state): State<Shared>, bytes: Bytes) -> ApiResult<Json<Value>> {
     let limit: Option<crate::rate_limit::Limit> = match body::<Value>(&bytes)? {
         Value::Object(m) if m.is_empty() => None,
@@ -86,8 +87,14 @@ async fn set_rate_limit(State(state): State<Shared>, bytes: Bytes) -> ApiResult<
     Ok(Json(json!({ "limit": limit })))
 }
 
+/// The limit, and the requests it admitted and refused (429) since it was set.
 async fn rate_limit(State(state): State<Shared>) -> Json<Value> {
-    Json(json!({ "limit": state.rate_limit.limit() }))
+    let counts = state.rate_limit.counts();
+    Json(json!({
+        "limit": state.rate_limit.limit(),
+        "admitted": counts.admitted,
+        "refused": counts.refused,
+    }))
 }
 
 async fn reset(State(state): State<Shared>) -> Json<Value> {
