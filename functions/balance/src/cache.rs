@@ -13,6 +13,7 @@
 use std::time::Duration;
 
 use interceptors::{ApiError, Metrics, names};
+use payouts::clock::Clock;
 use payouts::ports::{BalanceCache, Balances, CachedBalance, StripeError};
 
 /// How long values stay fresh, and how refreshers coordinate.
@@ -56,13 +57,14 @@ pub struct Reader<'a> {
     pub cache: &'a dyn BalanceCache,
     pub balances: &'a dyn Balances,
     pub policy: CachePolicy,
+    pub clock: &'a dyn Clock,
     pub metrics: &'a Metrics,
 }
 
 impl Reader<'_> {
     /// The balance of `stripe_account_id` (owned by `user_id`, the cache key).
     pub async fn read(&self, user_id: &str, stripe_account_id: &str) -> Result<Served, ApiError> {
-        let now = payouts::clock::unix_now();
+        let now = self.clock.now();
         let cached = self.cache.get(user_id).await.unwrap_or_else(|e| {
             tracing::warn!(error = %e, "balance cache read failed; asking Stripe");
             None
@@ -84,7 +86,7 @@ impl Reader<'_> {
             // A refresher that stored its value between our read and our claim released the
             // claim with its write: re-read once (a DynamoDB read) rather than call Stripe again.
             if let Ok(Some(c)) = self.cache.get(user_id).await
-                && self.is_fresh(&c, payouts::clock::unix_now())
+                && self.is_fresh(&c, self.clock.now())
             {
                 return Ok(self.hit(c, false));
             }
@@ -111,7 +113,7 @@ impl Reader<'_> {
             Ok(balance) => {
                 let fetched = CachedBalance {
                     balance,
-                    fetched_at: payouts::clock::unix_now(),
+                    fetched_at: self.clock.now(),
                 };
                 let expires_at = fetched.fetched_at + secs(self.policy.keep_stale);
                 if let Err(e) = self.cache.put(user_id, &fetched, expires_at).await {
@@ -124,7 +126,7 @@ impl Reader<'_> {
             }
             Err(err @ StripeError::Unavailable { .. }) => match fallback {
                 Some(stale) => {
-                    tracing::warn!(error = %err, age = age(&stale, payouts::clock::unix_now()),
+                    tracing::warn!(error = %err, age = age(&stale, self.clock.now()),
                         "stripe unavailable; serving the cached balance as stale");
                     Ok(Served {
                         cached: stale,
@@ -143,7 +145,7 @@ impl Reader<'_> {
         while tokio::time::Instant::now() < deadline {
             tokio::time::sleep(self.policy.poll).await;
             match self.cache.get(user_id).await {
-                Ok(Some(c)) if self.is_fresh(&c, payouts::clock::unix_now()) => return Some(c),
+                Ok(Some(c)) if self.is_fresh(&c, self.clock.now()) => return Some(c),
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "balance cache read failed while waiting");

@@ -21,6 +21,7 @@ pub mod payouts;
 
 use std::sync::Arc;
 
+use ::payouts::clock::Clock;
 use ::payouts::ports::{BalanceCache, Balances, Ledger, SellerAccounts};
 use ::payouts::{Money, OnboardingStatus};
 use http::{Method, StatusCode};
@@ -44,6 +45,8 @@ pub struct Deps {
     /// The payout ledger (the history's shares).
     pub ledger: Arc<dyn Ledger>,
     pub policy: CachePolicy,
+    /// Ages the cached balances (tests pass a `ManualClock` to move past the TTL).
+    pub clock: Arc<dyn Clock>,
     pub interceptors: Interceptors,
 }
 
@@ -107,6 +110,7 @@ async fn balance(deps: &Deps, ctx: Ctx) -> Result<Response<Body>, ApiError> {
                 cache: deps.cache.as_ref(),
                 balances: deps.balances.as_ref(),
                 policy: deps.policy,
+                clock: deps.clock.as_ref(),
                 metrics: ctx.metrics(),
             };
             let served = reader.read(user_id, &a.stripe_account_id).await?;

@@ -29,6 +29,7 @@ async fn deps() -> Result<Deps, BoxError> {
         balances: Arc::new(adapter),
         ledger: stores.ledger,
         policy,
+        clock: Arc::new(payouts::clock::SystemClock),
         interceptors,
     })
 }

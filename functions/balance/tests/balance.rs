@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use harness::apigw::{assert_problem, assert_retryable_after, body_json};
 use interceptors::names;
+use payouts::clock::Clock;
 use payouts::ports::{Balance, BalanceCache, CachedBalance, SellerAccounts};
 use payouts::{Currency, Money};
 use serde_json::{Value, json};
@@ -42,7 +43,7 @@ async fn no_account_and_incomplete_onboarding_are_documented_non_errors() {
         .await
         .unwrap()
         .unwrap();
-    onboarding::refresh_flags(w.accounts.as_ref(), &w.adapter, &account)
+    onboarding::refresh_flags(w.accounts.as_ref(), &w.adapter, &account, w.clock.as_ref())
         .await
         .unwrap();
     assert_eq!(w.ok("restricted-seller").await["status"], "restricted");
@@ -108,7 +109,7 @@ async fn an_expired_value_costs_exactly_one_new_call() {
     w.stripe.set_balance(&id, "usd", 100, 0).await;
     let first = w.ok("seller-1").await;
     w.stripe.set_balance(&id, "usd", 250, 0).await;
-    w.wait_expired(first["as_of"].as_i64().unwrap(), 1).await;
+    w.expire(first["as_of"].as_i64().unwrap(), 1);
 
     let second = w.ok("seller-1").await;
     assert_eq!(second["available"], money(&[(250, "usd")]));
@@ -141,7 +142,7 @@ async fn concurrent_misses_after_expiry_serve_the_old_value_while_one_refreshes(
             available: vec![eur(1)],
             pending: vec![eur(0)],
         },
-        fetched_at: payouts::clock::unix_now() - 60,
+        fetched_at: w.clock.now() - 60,
     };
     w.cache
         .put("seller-1", &old, old.fetched_at + 3600)
@@ -209,7 +210,7 @@ async fn stripe_failures_with_a_cached_value_serve_it_as_stale() {
         w.stripe.set_balance(&id, "eur", 10, 5).await;
         let first = w.ok("seller-1").await;
         w.stripe.set_balance(&id, "eur", 20, 5).await;
-        w.wait_expired(first["as_of"].as_i64().unwrap(), 1).await;
+        w.expire(first["as_of"].as_i64().unwrap(), 1);
         fail_balance(&w, kind).await;
 
         let body = w.ok("seller-1").await;

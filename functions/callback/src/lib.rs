@@ -126,16 +126,22 @@ async fn land(deps: &Deps, ctx: &Ctx, req: &Request) -> Result<String, ApiError>
                     .urls
                     .frontend_return(OnboardingStatus::Complete)
             } else {
-                let now = onboarding::unix_now();
+                let now = deps.onboarding.clock.now();
                 mint_link(deps.connect.as_ref(), &deps.onboarding, &account, now)
                     .await?
                     .url
             }
         }
         CallbackMode::Return => {
-            let account = refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account)
-                .await?
-                .counted(ctx.metrics());
+            let clock = deps.onboarding.clock.as_ref();
+            let account = refresh_flags(
+                deps.accounts.as_ref(),
+                deps.connect.as_ref(),
+                &account,
+                clock,
+            )
+            .await?
+            .counted(ctx.metrics());
             deps.onboarding.urls.frontend_return(account.status())
         }
     };
@@ -158,7 +164,7 @@ async fn claim_refresh(deps: &Deps, state: &VerifiedState) -> Result<(), ApiErro
         .mark_processed(
             &format!("state:{}", state.nonce),
             STATE_USE,
-            onboarding::unix_now(),
+            deps.onboarding.clock.now(),
         )
         .await
         .map_err(interceptors::error::ports::store)?;

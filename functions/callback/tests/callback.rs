@@ -228,7 +228,7 @@ async fn bad_states_are_refused_before_anything_is_read_or_stored() {
     let w = world().await;
     let (_, _) = w.start("seller-1").await;
     let calls = w.stripe_calls().await;
-    let now = onboarding::unix_now();
+    let now = payouts::clock::unix_now();
     let ours = StateSigner::new(support::STATE_SECRET.as_bytes());
     let forger = StateSigner::new(b"an-attackers-own-secret-0123456789abcdef");
 
@@ -269,7 +269,7 @@ async fn bad_states_are_refused_before_anything_is_read_or_stored() {
 async fn a_valid_state_for_a_seller_without_account_is_404() {
     let w = world().await;
     let state = StateSigner::new(support::STATE_SECRET.as_bytes())
-        .issue("nobody", onboarding::unix_now())
+        .issue("nobody", payouts::clock::unix_now())
         .unwrap();
     let resp = w.call(&format!("mode=return&state={state}")).await;
     assert_error_page(&resp, "seller_account_not_found");
@@ -305,7 +305,7 @@ async fn an_expired_or_replayed_return_still_syncs_and_mints_nothing() {
     let old = StateSigner::new(support::STATE_SECRET.as_bytes())
         .issue(
             "seller-1",
-            onboarding::unix_now() - STATE_LIFETIME_SECS - 60,
+            payouts::clock::unix_now() - STATE_LIFETIME_SECS - 60,
         )
         .unwrap();
     let links = w.stripe.objects("account_links").await;

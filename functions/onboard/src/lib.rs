@@ -72,15 +72,21 @@ async fn onboard(deps: &Deps, ctx: Ctx, req: Request) -> Result<Response<Body>, 
         email: seller.email.as_deref().and_then(usable_email),
         country: seller.country.as_deref().and_then(usable_country),
     };
-    let now = onboarding::unix_now();
+    let clock = deps.onboarding.clock.as_ref();
+    let now = clock.now();
     let (account, created) =
         find_or_create_account(deps.accounts.as_ref(), deps.connect.as_ref(), &new, now).await?;
     let account = if created || account.status() == payouts::OnboardingStatus::Complete {
         account
     } else {
-        refresh_flags(deps.accounts.as_ref(), deps.connect.as_ref(), &account)
-            .await?
-            .counted(ctx.metrics())
+        refresh_flags(
+            deps.accounts.as_ref(),
+            deps.connect.as_ref(),
+            &account,
+            clock,
+        )
+        .await?
+        .counted(ctx.metrics())
     };
 
     let body = StatusBody::of(&account);

@@ -73,7 +73,7 @@ impl World {
 #[tokio::test]
 async fn first_onboarding_stores_the_account_then_answers_a_link() {
     let w = world().await;
-    let before = onboarding::unix_now();
+    let before = payouts::clock::unix_now();
     let body = w.onboard_ok("seller-1").await;
 
     assert_eq!(body["status"], "pending");

@@ -102,7 +102,7 @@ pub async fn run(deps: &Deps, now: i64) -> Report {
 
 /// The Lambda handler: a scheduled event (its content is not needed) → one run.
 pub async fn handle(deps: &Deps, _event: serde_json::Value) -> Result<Report, String> {
-    let report = run(deps, payouts::clock::unix_now()).await;
+    let report = run(deps, deps.flows.clock.now()).await;
     if report.errors.is_empty() {
         Ok(report)
     } else {

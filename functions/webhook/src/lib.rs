@@ -156,7 +156,7 @@ async fn receive(
     let cx = FlowContext {
         deps: &deps.flows,
         metrics,
-        now: payouts::clock::unix_now(),
+        now: deps.flows.clock.now(),
     };
     let outcome = match payout_flows::handle_event(&cx, event).await {
         Ok(Handled::Duplicate) => {

@@ -3,6 +3,7 @@
 //! Order matters: the account mapping is stored before any link exists, so every later call
 //! (a retry, the callback, the webhook) finds and reuses the same Stripe account.
 
+use payouts::clock::Clock;
 use payouts::keys::account_key;
 use payouts::ports::{
     AccountLink, ConnectAccounts, NewExpressAccount, SellerAccounts, StoreError, StripeError,
@@ -132,10 +133,11 @@ pub async fn refresh_flags(
     accounts: &dyn SellerAccounts,
     connect: &dyn ConnectAccounts,
     account: &SellerAccount,
+    clock: &dyn Clock,
 ) -> Result<Refreshed, FlowError> {
     let flags = connect.retrieve_account(&account.stripe_account_id).await?;
     // Taken after the answer: a later read of Stripe always carries a later (or equal) time.
-    let read_at_ms = payouts::clock::unix_now_ms();
+    let read_at_ms = clock.now_ms();
     let complete = flags.status() == OnboardingStatus::Complete;
     if flags == account.flags && (account.onboarding_completed || !complete) {
         return Ok(Refreshed {

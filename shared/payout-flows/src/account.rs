@@ -7,7 +7,6 @@
 //! always re-fetched, and the newest read wins whatever order the writes land in
 //! (`SellerAccounts::update_flags`).
 
-use payouts::clock::unix_now_ms;
 use payouts::ports::StripeError;
 
 use crate::settle::{release, settle};
@@ -45,7 +44,7 @@ pub async fn on_account_updated(
         Err(err) => return Err(Failure::stripe(&err)),
     };
     // Taken after the answer: a later read always carries a later (or equal) time.
-    let read_at_ms = unix_now_ms();
+    let read_at_ms = deps.clock.now_ms();
     let Some((before, after)) = deps
         .accounts
         .update_flags(&seller.user_id, &flags, read_at_ms)

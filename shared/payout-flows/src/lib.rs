@@ -22,6 +22,7 @@ pub mod step;
 use std::sync::Arc;
 
 use payouts::claims::DisputePolicy;
+use payouts::clock::{Clock, SystemClock};
 use payouts::ports::{
     ConnectAccounts, EventFacts, EventLog, Ledger, SellerAccounts, StripeEvent, Transfers,
 };
@@ -63,6 +64,8 @@ pub struct FlowDeps {
     pub fee_bps: u32,
     /// `DISPUTE_POLICY`: who carries a dispute's withdrawn funds (see `payouts::claims`).
     pub dispute_policy: DisputePolicy,
+    /// When an event starts and when Stripe answered a read (tests pass a `ManualClock`).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl FlowDeps {
@@ -90,6 +93,7 @@ impl FlowDeps {
             } else {
                 DisputePolicy::Reverse
             },
+            clock: Arc::new(SystemClock),
         }
     }
 }

@@ -12,6 +12,7 @@ use harness::jwt::seller_token;
 use interceptors::metrics::MemorySink;
 use interceptors::{Body, Response};
 use payouts::SellerAccount;
+use payouts::clock::{Clock, ManualClock};
 use payouts::ports::{ConnectAccounts, NewExpressAccount, SellerAccounts};
 use serde_json::{Value, json};
 use store::{DynamoBalanceCache, DynamoLedger, DynamoSellerAccounts};
@@ -27,6 +28,8 @@ pub struct World {
     pub ledger: Arc<DynamoLedger>,
     pub deps: balance::Deps,
     pub metrics: Arc<MemorySink>,
+    /// The function's clock: tests move it past the TTL instead of waiting.
+    pub clock: Arc<ManualClock>,
 }
 
 pub fn policy(ttl_secs: u64, wait: Duration) -> CachePolicy {
@@ -49,12 +52,14 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
     let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
     let cache = Arc::new(DynamoBalanceCache::new(client, &tables.balance_cache));
     let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true).await;
+    let clock = Arc::new(ManualClock::starting_now());
     let deps = balance::Deps {
         accounts: accounts.clone(),
         cache: cache.clone(),
         balances: Arc::new(adapter(&stripe)),
         ledger: ledger.clone(),
         policy,
+        clock: clock.clone(),
         interceptors,
     };
     World {
@@ -65,6 +70,7 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
         ledger,
         deps,
         metrics,
+        clock,
     }
 }
 
@@ -92,9 +98,14 @@ impl World {
         if complete {
             self.stripe.complete_onboarding(&id).await;
         }
-        onboarding::refresh_flags(self.accounts.as_ref(), &self.adapter, &account)
-            .await
-            .unwrap();
+        onboarding::refresh_flags(
+            self.accounts.as_ref(),
+            &self.adapter,
+            &account,
+            self.clock.as_ref(),
+        )
+        .await
+        .unwrap();
         id
     }
 
@@ -110,16 +121,10 @@ impl World {
         body
     }
 
-    /// Waits (polling, bounded) until a value cached at `as_of` is older than `ttl_secs`.
-    pub async fn wait_expired(&self, as_of: i64, ttl_secs: i64) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(ttl_secs as u64 + 5);
-        while payouts::clock::unix_now() < as_of + ttl_secs {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "clock did not advance"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+    /// Moves the function's clock until a value cached at `as_of` is `ttl_secs` old (expired).
+    pub fn expire(&self, as_of: i64, ttl_secs: i64) {
+        let behind = as_of + ttl_secs - self.clock.now();
+        self.clock.advance_secs(behind.max(0));
     }
 }
 

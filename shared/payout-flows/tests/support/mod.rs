@@ -46,6 +46,7 @@ impl Flows {
             transfers: stripe.clone(),
             fee_bps: FEE_BPS,
             dispute_policy,
+            clock: Arc::new(payouts::clock::SystemClock),
         };
         Arc::new(Flows {
             stripe,

@@ -202,6 +202,7 @@ impl Stack {
                     cache.cache_ttl,
                     stripe.timeout * stripe_attempts,
                 ),
+                clock: Arc::new(payouts::clock::SystemClock),
                 interceptors: balance_facade,
             },
             webhook: webhook::Deps {
