@@ -20,3 +20,22 @@ def bars(path, title, unit, labels, values, log_scale=False):
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def lines(path, title, xlabel, ylabel, series, reference=None):
+    """Writes a line chart to `path` (PNG): `series` is [(label, xs, ys)]; `reference` an optional
+    (label, xs, ys) drawn dashed (e.g. what the limit allows)."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    if reference:
+        label, xs, ys = reference
+        ax.plot(xs, ys, linestyle="--", color="#888888", label=label)
+    for label, xs, ys in series:
+        ax.plot(xs, ys, label=label)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

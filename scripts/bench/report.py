@@ -56,7 +56,8 @@ def main():
         "  machine (x86_64), not the arm64 Lambda target: start-up figures are this machine's, the",
         "  ratios between subjects are what carries over. aws-lc is built without CPU-jitter entropy,",
         "  as for Lambda (`.cargo/config.toml`).",
-        "- **Knobs:** `BENCH_STARTS` (cold starts per subject), `BENCH_REQUESTS` (warm requests per route).",
+        "- **Knobs:** `BENCH_STARTS` (cold starts per subject), `BENCH_REQUESTS` (warm requests per route),",
+        "  `BENCH_FLASH_ORDERS`, `BENCH_FLASH_DEADLINE_S` and `BENCH_FLASH_VARIANTS` (the flash sale).",
         "",
     ]
     for section in SECTIONS:

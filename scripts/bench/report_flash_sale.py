@@ -1,17 +1,128 @@
-"""The flash-sale section: not measured at full size yet; says what stands instead."""
+"""The flash-sale section: bench/src/bin/flash-sale's runs (flash_sale*.json), one row each.
 
-TEXT = """## 5. Flash sale
-
-Not measured at full size yet (10,000 orders of 3 sellers against Stripe's 100 requests per
-second: see issue 15). What stands: the local Stripe server enforces a rate limit
-(`/_control/rate_limit`, a token bucket answering Stripe's 429 `rate_limit`), and
-`functions/webhook/tests/flash_sale.rs` proves the inline design converges exactly once through
-it, scaled down: 30 orders of 3 sellers paid at once against 20 requests per second (120 Stripe
-calls), the 429s answered 503 and redelivered by the server with backoff, every share paid by
-exactly one transfer of the right amount (about 8 s on this machine, asserted only for
-exactness).
+flash_sale.json is the webhook as deployed; flash_sale_<variant>.json are levers measured with
+the same sale (scripts/bench.sh runs them when BENCH_FLASH_VARIANTS asks).
 """
+
+import json
+
+from chart import lines
+
+MODEL = """Simulated in one process (`bench/src/bin/flash-sale/`): the local Stripe server enforcing
+Stripe's rate limit, {sellers} sellers onboarded through the webhook, then {orders:,} orders of one
+share per seller paid evenly within {arrival:.0f} s. Each `payment_intent.succeeded` goes to
+`webhook::handle` itself (signature, flows, a real `stripe-adapter` client with its in-process
+retries, the in-memory stores of `payouts::memory` in place of DynamoDB) in one of
+{concurrency:,} handler instances (Lambda's default concurrency; none free = throttled), cut off at
+the Lambda timeout (25 s). A non-2xx answer is delivered again, as Stripe does: Stripe publishes
+no live-mode intervals ("exponential backoff for up to three days"), so the model redelivers after
+{redelivery:.0f} s, doubling each time (±20 %, at most an hour) — optimistic next to Stripe.
+
+**The limit:** one token bucket of {rate:.0f} requests per second (burst {rate:.0f}) over every
+call, Stripe's documented global live-mode limit. Stripe's older pages gave reads and writes 100
+each; its current page adds a default of 25 per second per endpoint, which would make
+`POST /v1/transfers` alone take {per_endpoint_s:,.0f} s unless Stripe raises it. **The bound:**
+the calls the design cannot avoid at that limit: one settlement read per order and one transfer
+per share, {needed:,} calls = {bound:,.0f} s ({transfers_bound:,.0f} s for the transfers alone).
+**Exact** counts the shares paid by exactly one transfer of the right amount to the right
+account, read back from the server's transfers, with the ledger agreeing."""
+
+
+def _runs(raw):
+    paths = sorted(raw.glob("flash_sale*.json"), key=lambda p: (p.name != "flash_sale.json", p.name))
+    return [json.loads(p.read_text()) for p in paths]
+
+
+def _fmt(value, spec=",.0f", missing="–"):
+    return missing if value is None else format(value, spec)
+
+
+def _row(run):
+    k, d, s, x = run["knobs"], run["deliveries"], run["stripe"], run["exactness"]
+    ends = s["per_endpoint"]
+    calls = "{} / {} / {}".format(
+        _fmt(ends["GET /v1/charges/{id}"]["admitted"]),
+        _fmt(ends["POST /v1/transfers"]["admitted"]),
+        _fmt(ends["GET /v1/transfers"]["admitted"]),
+    )
+    paid = _fmt(run["all_paid_s"])
+    if run["all_paid_s"] is None:
+        paid = f"not all by {k['deadline_s']:.0f} ({run['undelivered_at_deadline']:,} orders left)"
+    ratio = "–" if run["ratio"] is None else f"{run['ratio']:.2f}×"
+    most = max((int(n) for n in d["attempts_per_event"]), default=0)
+    wrong = x["missing"] + x["doubled"] + x["wrong_amount"] + x["ledger_disagrees"]
+    exact = f"{x['exact']:,} / {x['shares']:,}" + ("" if wrong == 0 else f" ({wrong} wrong)")
+    alarms = f"{run['metrics']['Errors']:,.0f} / {d['timed_out']:,} / {run['metrics']['TransfersFailed']:,.0f}"
+    return (
+        f"| {run['label']} | {paid} | {_fmt(run['bound_s'])} | {ratio} | {calls} | "
+        f"{_fmt(s['refused_429'])} | {d['redeliveries']:,} | {d['throttled']:,} | {most} | {alarms} | {exact} |"
+    )
+
+
+def _idle(run):
+    """Share of the limit left unused between the first payment and the last share paid."""
+    if not run["all_paid_s"]:
+        return None
+    return 1 - run["stripe"]["admitted"] / (run["knobs"]["rate_per_s"] * run["all_paid_s"])
+
+
+def _chart(runs, path):
+    base = runs[0]
+    k = base["knobs"]
+    shares = k["orders"] * k["sellers"]
+    # The fastest transfers can go: the limit, less the one settlement read per order.
+    pace = k["rate_per_s"] * k["sellers"] / (k["sellers"] + 1)
+    end = max(r["timeline"][-1]["t"] for r in runs if r["timeline"])
+    xs = [0, shares / pace, end]
+    reference = ("what the limit allows", xs, [0, shares, shares])
+    series = [
+        (r["label"], [p["t"] for p in r["timeline"]], [p["transfers"] for p in r["timeline"]])
+        for r in runs
+    ]
+    lines(path, "Flash sale: shares paid over time", "s since the first payment", "transfers", series, reference)
 
 
 def render(raw, charts):
-    return TEXT
+    head = "## 5. Flash sale\n"
+    runs = _runs(raw)
+    if not runs:
+        return head + "\nNot measured in this run (flash_sale.json missing).\n"
+    base = runs[0]
+    k = base["knobs"]
+    text = MODEL.format(
+        sellers=k["sellers"],
+        orders=k["orders"],
+        arrival=k["arrival_s"],
+        concurrency=k["concurrency"],
+        redelivery=k["redelivery_first_s"],
+        rate=k["rate_per_s"],
+        per_endpoint_s=k["orders"] * k["sellers"] / 25,
+        needed=base["calls_needed"],
+        bound=base["bound_s"],
+        transfers_bound=base["transfers_bound_s"],
+    )
+    out = [
+        head,
+        text,
+        "",
+        "| design | all paid s | bound s | ÷ bound | Stripe calls admitted: reads / transfers / look-ups "
+        "| 429s | redeliveries | throttled | most attempts of one event | 5xx / Lambda timeouts / TransfersFailed | exact |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    out += [_row(r) for r in runs]
+    out.append("")
+    for r in runs:
+        idle = _idle(r)
+        retry = r["knobs"]["retry"]
+        gate = r["knobs"]["stripe_calls_in_flight"]
+        extra = r["stripe"]["admitted"] - r["calls_needed"]
+        out.append(
+            f"- **{r['label']}** (adapter retries: {retry['attempts']} attempts, {retry['base_ms']}–{retry['max_ms']} ms"
+            + (f"; at most {gate} Stripe calls in flight" if gate else "")
+            + f"): {extra:,} calls beyond the bound's"
+            + ("" if idle is None else f", the limit unused {idle:.0%} of the time until all was paid")
+            + f"; run took {r['wall_s']:.0f} s."
+        )
+    out += ["", "![flash sale](bench/flash_sale.png)", ""]
+    _chart(runs, charts / "flash_sale.png")
+    return "\n".join(out)

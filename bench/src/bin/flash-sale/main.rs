@@ -126,6 +126,8 @@ async fn run(knobs: &Knobs) -> Value {
     let timeline = sampler.await.unwrap_or_default();
     let limit = control.get("rate_limit").await;
 
+    // Counted before the read-back below, whose own listing is not the sale's.
+    let calls = verify::calls(&control).await;
     control.set_rate_limit(None).await;
     let expected = verify::Expected {
         orders: &orders,
@@ -133,7 +135,6 @@ async fn run(knobs: &Knobs) -> Value {
         net: GROSS - GROSS * i64::from(stack::FEE_BPS) / 10_000,
     };
     let exactness = verify::exactness(&control, &stack.ledger, &expected).await;
-    let calls = verify::calls(&control).await;
 
     // The bound: every call the design cannot avoid at the limit (one settlement read per order,
     // one transfer per share), and never before the last payment arrived.
