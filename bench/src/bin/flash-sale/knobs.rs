@@ -27,8 +27,9 @@ pub struct Knobs {
     /// `BENCH_FLASH_STRIPE_CALLS`: at most this many Stripe calls in flight in the process
     /// (0: unbounded, as deployed).
     pub stripe_calls: usize,
-    /// `BENCH_FLASH_DEADLINE_S`: the run stops waiting after this long (what is unpaid is then
-    /// reported, not lost: Stripe would keep redelivering).
+    /// `BENCH_FLASH_DEADLINE_S` (default: the goal, 1.1 × the bound): the run stops waiting
+    /// after this long; what is unpaid then is reported, not lost (Stripe would keep
+    /// redelivering). Keeps `make bench` bounded whatever the design does.
     pub deadline: Duration,
     /// `BENCH_FLASH_LABEL`: the design or variant measured (a row of the report).
     pub label: String,
@@ -68,7 +69,7 @@ fn retry_policy() -> RetryPolicy {
 
 impl Knobs {
     pub fn from_env() -> Knobs {
-        Knobs {
+        let mut knobs = Knobs {
             orders: number("BENCH_FLASH_ORDERS", 10_000),
             sellers: number("BENCH_FLASH_SELLERS", 3),
             arrival: Duration::from_secs_f64(number("BENCH_FLASH_ARRIVAL_S", 60.0)),
@@ -77,9 +78,22 @@ impl Knobs {
             redelivery: Duration::from_secs_f64(number("BENCH_FLASH_REDELIVERY_S", 60.0)),
             retry: retry_policy(),
             stripe_calls: number("BENCH_FLASH_STRIPE_CALLS", 0),
-            deadline: Duration::from_secs_f64(number("BENCH_FLASH_DEADLINE_S", 3600.0)),
+            deadline: Duration::ZERO,
             label: std::env::var("BENCH_FLASH_LABEL").unwrap_or_else(|_| "inline".into()),
-        }
+        };
+        let goal = 1.1 * knobs.bound_s();
+        knobs.deadline = Duration::from_secs_f64(number("BENCH_FLASH_DEADLINE_S", goal));
+        knobs
+    }
+
+    /// The calls the design cannot avoid: one settlement read per order, one transfer per share.
+    pub fn calls_needed(&self) -> usize {
+        self.orders * (self.sellers + 1)
+    }
+
+    /// Those calls at the limit, and never before the last payment arrived.
+    pub fn bound_s(&self) -> f64 {
+        (self.calls_needed() as f64 / self.rate).max(self.arrival.as_secs_f64())
     }
 
     /// The knobs as the report shows them.

@@ -136,10 +136,7 @@ async fn run(knobs: &Knobs) -> Value {
     };
     let exactness = verify::exactness(&control, &stack.ledger, &expected).await;
 
-    // The bound: every call the design cannot avoid at the limit (one settlement read per order,
-    // one transfer per share), and never before the last payment arrived.
-    let needed = knobs.orders * (knobs.sellers + 1);
-    let bound_s = (needed as f64 / knobs.rate).max(knobs.arrival.as_secs_f64());
+    let (needed, bound_s) = (knobs.calls_needed(), knobs.bound_s());
     let transfers_bound_s = (knobs.orders * knobs.sellers) as f64 / knobs.rate;
     json!({
         "label": knobs.label,
