@@ -1,12 +1,11 @@
 //! Wiring only: settings, clients (built once per cold start), the Lambda loop.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use callback::{Deps, FUNCTION, handle};
-use interceptors::error::BoxError;
 use onboarding::Onboarding;
-use settings::{OnboardingSettings, StripeSettings, TableNames};
+use settings::OnboardingSettings;
+use wiring::{BoxError, Clients};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -14,18 +13,15 @@ async fn main() -> ExitCode {
 }
 
 async fn deps() -> Result<Deps, BoxError> {
-    let tables = TableNames::from_env()?;
-    let stripe = StripeSettings::from_env()?;
     let onboarding = Onboarding::new(&OnboardingSettings::from_env()?)?;
+    let clients = Clients::from_env().await?;
     // Also writes the ColdStarts record. No Authenticator: the route is public (signed state).
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, &callback::ROUTES).await?;
-    let stripe = stripe_adapter::StripeAdapter::from_settings(&stripe)?;
-    let stores = store::Stores::connect(&tables).await;
     Ok(Deps {
-        accounts: stores.accounts,
-        connect: Arc::new(stripe),
-        used_states: stores.events.clone(),
-        budgets: stores.events,
+        accounts: clients.stores.accounts,
+        connect: clients.stripe,
+        used_states: clients.stores.events.clone(),
+        budgets: clients.stores.events,
         onboarding,
         interceptors,
     })

@@ -1,13 +1,12 @@
 //! Wiring only: settings, clients (built once per cold start), the Lambda loop for the schedule.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use interceptors::error::BoxError;
 use lambda_runtime::{LambdaEvent, service_fn};
 use payout_flows::FlowDeps;
 use reconcile::{Deps, FUNCTION, handle};
-use settings::{PayoutSettings, ReconcileSettings, StripeSettings, TableNames};
+use settings::{PayoutSettings, ReconcileSettings};
+use wiring::{BoxError, Clients};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -22,23 +21,21 @@ async fn main() -> ExitCode {
 }
 
 async fn deps() -> Result<Deps, BoxError> {
-    let tables = TableNames::from_env()?;
-    let stripe = StripeSettings::from_env()?;
     let payout = PayoutSettings::from_env()?;
     let settings = ReconcileSettings::from_env()?;
     let metrics = interceptors::Metrics::stdout(FUNCTION);
     metrics.cold_start();
-    let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
-    let stores = store::Stores::connect(&tables).await;
+    let clients = Clients::from_env().await?;
+    let stores = clients.stores;
     Ok(Deps {
         flows: FlowDeps::new(
             stores.accounts,
             stores.ledger,
             stores.events.clone(),
-            adapter.clone(),
+            clients.stripe.clone(),
             &payout,
         ),
-        events: adapter,
+        events: clients.stripe,
         checkpoints: stores.events,
         settings,
         metrics,

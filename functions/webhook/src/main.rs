@@ -1,12 +1,11 @@
 //! Wiring only: settings, clients (built once per cold start), the Lambda loop.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use interceptors::error::BoxError;
 use payout_flows::FlowDeps;
-use settings::{PayoutSettings, StripeSettings, TableNames, WebhookSecrets};
+use settings::{PayoutSettings, WebhookSecrets};
 use webhook::{Config, Deps, FUNCTION, handle};
+use wiring::{BoxError, Clients};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -14,23 +13,21 @@ async fn main() -> ExitCode {
 }
 
 async fn deps() -> Result<Deps, BoxError> {
-    let tables = TableNames::from_env()?;
-    let stripe = StripeSettings::from_env()?;
     let secrets = WebhookSecrets::from_env()?;
     let payout = PayoutSettings::from_env()?;
+    let clients = Clients::from_env().await?;
     // Also writes the ColdStarts record.
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, &webhook::ROUTES).await?;
-    let adapter = Arc::new(stripe_adapter::StripeAdapter::from_settings(&stripe)?);
-    let stores = store::Stores::connect(&tables).await;
+    let stores = clients.stores;
     Ok(Deps {
         flows: FlowDeps::new(
             stores.accounts,
             stores.ledger,
             stores.events,
-            adapter,
+            clients.stripe,
             &payout,
         ),
-        config: Config::new(&stripe, &secrets),
+        config: Config::new(&clients.stripe_settings, &secrets),
         interceptors,
     })
 }
