@@ -30,8 +30,17 @@ per share, {needed:,} calls = {bound:,.0f} s ({transfers_bound:,.0f} s for the t
 account, read back from the server's transfers, with the ledger agreeing."""
 
 
+# The levers in the order they were tried (scripts/bench.sh's BENCH_FLASH_VARIANTS).
+VARIANTS = ["patient", "gated"]
+
+
+def _order(path):
+    variant = path.stem.removeprefix("flash_sale").removeprefix("_")
+    return (variant != "", VARIANTS.index(variant) if variant in VARIANTS else len(VARIANTS), variant)
+
+
 def _runs(raw):
-    paths = sorted(raw.glob("flash_sale*.json"), key=lambda p: (p.name != "flash_sale.json", p.name))
+    paths = sorted(raw.glob("flash_sale*.json"), key=_order)
     return [json.loads(p.read_text()) for p in paths]
 
 
@@ -100,10 +109,13 @@ def _reading(run):
     lookups = run["stripe"]["per_endpoint"]["GET /v1/transfers"]["admitted"]
     idle = _idle(run)
     idle_text = "" if idle is None else f" ({idle:.0%} of the time until all was paid)"
+    most = max((int(n) for n in run["deliveries"]["attempts_per_event"]), default=1)
+    waits = sum(k["redelivery_first_s"] * 2**i for i in range(most - 1))
     return f"""**Reading.** A delivery can hold its work for {LAMBDA_TIMEOUT_S} s at most (the Lambda timeout; API
 Gateway's is 30 s) while the sale queues {run['bound_s']:,.0f} s of Stripe work, so most events are
 finished by Stripe's redeliveries, which come back in waves ({k['redelivery_first_s']:.0f} s after a failure,
-then doubling): the plateaus of the chart, where the limit sits unused{idle_text}. Each
+then doubling): the plateaus of the chart, where the limit sits unused{idle_text}; the
+last events needed {most} attempts, whose redeliveries alone wait about {waits:,.0f} s. Each
 redelivery of a share whose earlier attempt was refused also looks its transfer up first (the
 flows cannot know that a 429 created nothing): {lookups:,} look-ups here, {lookups / run['calls_needed']:.0%}
 on top of the bound's calls (a look-up is only needed once Stripe may have forgotten the
