@@ -54,6 +54,13 @@ fn funds<'a>(balances: &'a mut Balances, owner: &str, currency: &str) -> &'a mut
         .or_default()
 }
 
+/// Moves a matured entry's money from pending to available.
+fn release(balances: &mut Balances, e: &Entry) {
+    let f = funds(balances, &e.owner, &e.currency);
+    f.pending -= e.amount;
+    f.available += e.amount;
+}
+
 impl Maturing {
     /// Credits `amount` to `owner`: available at once when `available_on` has passed, else
     /// pending in a new entry (its key returned).
@@ -114,10 +121,7 @@ impl Maturing {
             if entry.key().0 > now {
                 break;
             }
-            let e = entry.remove();
-            let f = funds(balances, &e.owner, &e.currency);
-            f.pending -= e.amount;
-            f.available += e.amount;
+            release(balances, &entry.remove());
         }
     }
 
@@ -125,9 +129,7 @@ impl Maturing {
     pub fn mature_now(&mut self, balances: &mut Balances, keys: &[Key]) {
         for k in keys {
             if let Some(e) = self.entries.remove(k) {
-                let f = funds(balances, &e.owner, &e.currency);
-                f.pending -= e.amount;
-                f.available += e.amount;
+                release(balances, &e);
             }
         }
     }
