@@ -163,7 +163,7 @@ def render(raw, charts):
         out.append(
             f"- **{r['label']}** (adapter retries: {retry['attempts']} attempts, {retry['base_ms']}–{retry['max_ms']} ms"
             + (f"; at most {gate} Stripe calls in flight" if gate else "")
-            + f"): {extra:,} calls beyond the bound's"
+            + (f"): {extra:,} calls beyond the bound's" if r["all_paid_s"] else f"): {r['stripe']['admitted']:,} calls admitted by the deadline")
             + ("" if idle is None else f", the limit unused {idle:.0%} of the time until all was paid")
             + f"; run took {r['wall_s']:.0f} s."
         )
