@@ -38,10 +38,8 @@ impl MetricsSink for CountingSink {
         };
         let mut sums = self.sums.lock().unwrap_or_else(|p| p.into_inner());
         for name in COUNTED {
-            let value = match &record[name] {
-                Value::Number(n) => n.as_f64().unwrap_or(0.0),
-                Value::Array(a) => a.iter().filter_map(Value::as_f64).sum(),
-                _ => continue,
+            let Some(value) = interceptors::metrics::value_of(&record, name) else {
+                continue;
             };
             *sums.entry(name).or_insert(0.0) += value;
         }

@@ -9,7 +9,6 @@ use interceptors::Metrics;
 use interceptors::metrics::MemorySink;
 use payout_flows::FlowDeps;
 use reconcile::{Deps, Report};
-use serde_json::json;
 use settings::ReconcileSettings;
 use stripe_adapter::StripeAdapter;
 
@@ -64,9 +63,5 @@ pub async fn run(deps: &Deps) -> Report {
 }
 
 pub fn metric(sink: &MemorySink, name: &str, dims: &[(&str, &str)]) -> f64 {
-    sink.records()
-        .iter()
-        .filter(|r| dims.iter().all(|(k, v)| r[*k] == json!(v)))
-        .filter_map(|r| r[name].as_f64())
-        .sum()
+    sink.sum(name, dims)
 }

@@ -248,16 +248,7 @@ impl Stack {
 
     /// Sum of a business metric over the EMF records whose dimensions include `dims`.
     pub fn metric(&self, name: &str, dims: &[(&str, &str)]) -> f64 {
-        self.sink
-            .records()
-            .iter()
-            .filter(|r| dims.iter().all(|(k, v)| r[*k] == json!(v)))
-            .map(|r| match &r[name] {
-                Value::Number(n) => n.as_f64().unwrap_or(0.0),
-                Value::Array(a) => a.iter().filter_map(Value::as_f64).sum(),
-                _ => 0.0,
-            })
-            .sum()
+        self.sink.sum(name, dims)
     }
 
     /// POSTs raw bytes to a webhook route over HTTP; returns the status and JSON body.

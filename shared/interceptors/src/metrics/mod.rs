@@ -8,7 +8,7 @@ mod sink;
 mod tests;
 
 pub use emf::{MetricRecord, Unit, validate};
-pub use sink::{MemorySink, MetricsSink, StdoutSink};
+pub use sink::{MemorySink, MetricsSink, StdoutSink, value_of};
 
 use std::sync::Arc;
 use std::time::Duration;

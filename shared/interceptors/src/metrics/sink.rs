@@ -50,6 +50,15 @@ impl MemorySink {
             .collect()
     }
 
+    /// The total of metric `name` over the records whose members include every `dims` pair.
+    pub fn sum(&self, name: &str, dims: &[(&str, &str)]) -> f64 {
+        self.records()
+            .iter()
+            .filter(|r| dims.iter().all(|(k, v)| r[*k].as_str() == Some(*v)))
+            .filter_map(|r| value_of(r, name))
+            .sum()
+    }
+
     /// Removes and returns every line written so far.
     pub fn take(&self) -> Vec<String> {
         self.lines
@@ -59,10 +68,42 @@ impl MemorySink {
     }
 }
 
+/// Metric `name` of one EMF record: a number, or the sum of an array of values (a record may
+/// carry several values of one metric); `None` when the record does not carry it.
+pub fn value_of(record: &serde_json::Value, name: &str) -> Option<f64> {
+    match &record[name] {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::Array(a) => Some(a.iter().filter_map(serde_json::Value::as_f64).sum()),
+        _ => None,
+    }
+}
+
 impl MetricsSink for MemorySink {
     fn write_line(&self, line: &str) {
         if let Ok(mut lines) = self.lines.lock() {
             lines.push(line.to_owned());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_a_metric_over_the_records_with_the_dimensions() {
+        let sink = MemorySink::new();
+        for line in [
+            r#"{"Outcome":"paid","Shares":2}"#,
+            r#"{"Outcome":"paid","Shares":[1,4]}"#,
+            r#"{"Outcome":"held","Shares":8}"#,
+            r#"{"Outcome":"paid"}"#,
+            "not json",
+        ] {
+            sink.write_line(line);
+        }
+        assert_eq!(sink.sum("Shares", &[("Outcome", "paid")]), 7.0);
+        assert_eq!(sink.sum("Shares", &[]), 15.0);
+        assert_eq!(sink.sum("Missing", &[]), 0.0);
     }
 }

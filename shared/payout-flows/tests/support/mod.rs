@@ -12,7 +12,6 @@ use payouts::claims::DisputePolicy;
 use payouts::memory::{MemoryEventLog, MemoryLedger, MemorySellerAccounts, MemoryStripe};
 use payouts::ports::{ConnectAccounts, Ledger, NewExpressAccount, SellerAccounts, StripeEvent};
 use payouts::{LedgerShare, PaymentRecord, SellerAccount};
-use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 /// 12.5 %: shares of 3333 and 6667 round one up (416.625 → 417) and one down (833.375 → 833).
@@ -148,15 +147,6 @@ impl Flows {
 
     /// Sum of a business metric over the EMF records whose dimensions include `dims`.
     pub fn metric(&self, name: &str, dims: &[(&str, &str)]) -> f64 {
-        self.sink
-            .records()
-            .iter()
-            .filter(|r| dims.iter().all(|(k, v)| r[*k] == json!(v)))
-            .map(|r| match &r[name] {
-                Value::Number(n) => n.as_f64().unwrap_or(0.0),
-                Value::Array(a) => a.iter().filter_map(Value::as_f64).sum(),
-                _ => 0.0,
-            })
-            .sum()
+        self.sink.sum(name, dims)
     }
 }
