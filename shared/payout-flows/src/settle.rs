@@ -5,9 +5,11 @@
 //! `Pending` → claim an attempt (CAS) → find or create the transfer → record it (CAS
 //! `Transferred`). A lost race re-reads and re-decides; a crash anywhere is resumed by running the
 //! flow again (a redelivery, or the reconciler):
-//! - after the attempt was claimed but before Stripe answered: the next attempt looks the
-//!   transfer up by `transfer_group` + destination (covers keys older than Stripe's 24 h), and
-//!   otherwise creates it with the same key (Stripe replays the first result);
+//! - after the attempt was claimed but before Stripe answered: the next attempt sends the same key
+//!   (Stripe replays the first result). Only when that key may be gone (older than Stripe's
+//!   24 h, or an earlier key round's) does it first look the transfer up by `transfer_group` +
+//!   destination ([`LedgerShare::transfer_look_up_needed`]): under a rate limit every retry's
+//!   look-up is one more call;
 //! - after Stripe created it but before the ledger write: the same look-up adopts it.
 //!
 //! A refusal (the account cannot receive, ...) moves the share back to `Held` with an attention
@@ -27,8 +29,7 @@ pub async fn settle(cx: &FlowContext<'_>, share: LedgerShare) -> Result<LedgerSh
         Cas::Written(claimed) => claimed,
         Cas::Unchanged(other) => return Ok(other),
     };
-    // Only an attempt before ours can have made a transfer.
-    let look_up = claimed.transfer_attempts > 1;
+    let look_up = claimed.transfer_look_up_needed(cx.now);
     let destination = claimed.destination.clone().unwrap_or_default();
     match find_or_create(cx, &claimed, &destination, look_up).await {
         Ok(transfer) => record_transfer(cx, claimed, &transfer, &destination).await,

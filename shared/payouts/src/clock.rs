@@ -51,6 +51,26 @@ impl Clock for ManualClock {
     }
 }
 
+/// The wall clock moved forward by what tests say: for a stack that runs on real time next to a
+/// server whose clock a test advances (the local Stripe server's `/_control/clock`), so both see
+/// the same day pass.
+#[derive(Debug, Default)]
+pub struct OffsetClock {
+    offset_ms: AtomicI64,
+}
+
+impl OffsetClock {
+    pub fn advance_secs(&self, seconds: i64) {
+        self.offset_ms.fetch_add(seconds * 1000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        unix_now_ms() + self.offset_ms.load(Ordering::SeqCst)
+    }
+}
+
 /// Unix seconds of the wall clock (for the edges that have no dependencies yet: a process
 /// start, a test's own timestamps).
 pub fn unix_now() -> i64 {
@@ -76,6 +96,14 @@ mod tests {
         c.advance_secs(31);
         assert_eq!(c.now_ms(), start + 31_000);
         assert_eq!(c.now(), (start + 31_000).div_euclid(1000));
+    }
+
+    #[test]
+    fn an_offset_clock_runs_ahead_of_the_wall_clock_by_what_it_was_told() {
+        let c = OffsetClock::default();
+        c.advance_secs(90_000);
+        let ahead = c.now_ms() - unix_now_ms();
+        assert!((89_999_000..=90_000_000).contains(&ahead), "{ahead}");
     }
 
     #[test]

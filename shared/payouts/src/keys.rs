@@ -42,6 +42,11 @@ pub fn repay_key(order_id: &str, seller: &str, base: i64, round: u32) -> String 
     with_round(&format!("veza-rp:{order_id}:{seller}:{base}"), round)
 }
 
+/// How long after its first use a key is still certainly held by Stripe: it replays the first
+/// result for "at least 24 hours"; an hour of margin covers clock skew and a slow attempt. Within
+/// it, sending the key again is enough to find out what an unanswered attempt did.
+pub const KEY_HELD_SECS: i64 = 23 * 3600;
+
 /// `key` for retry round `round` (after Stripe refused the request under the previous key, which it
 /// keeps answering for 24 h): round 0 is `key` itself, later rounds append `:r<round>`. The `:`
 /// keeps rounds from colliding with other ids (a `-r1` suffix would equal seller `s-r1`'s key).

@@ -109,8 +109,9 @@ pub struct LedgerShare {
     pub transferred: i64,
     /// Part of `net` that refunds have taken back so far: reversed if transferred, withheld if held.
     pub refunded: i64,
-    /// How many times a transfer was attempted: after the first, look the transfer up before
-    /// creating one (the idempotency key may have expired, or the ledger write may have been lost).
+    /// How many times a transfer was attempted: a retry may find a transfer the ledger did not
+    /// record (an unanswered attempt, a lost ledger write), by its key or by a look-up
+    /// ([`LedgerShare::transfer_look_up_needed`]).
     pub transfer_attempts: u32,
     /// The idempotency-key round of the share's transfer and reversals ([`crate::keys`]): 0 until
     /// Stripe refuses one of them, then one more per refusal. Stripe keeps a refused request's
@@ -120,6 +121,11 @@ pub struct LedgerShare {
     /// Absent in items written before it existed: round 0.
     #[serde(default)]
     pub key_round: u32,
+    /// The current key round's transfer key: when its first attempt was claimed and how many
+    /// attempts it has had. Tells whether Stripe still holds the key ([`Self::transfer_look_up_needed`]).
+    /// Absent until a transfer is attempted, and again after a refusal (a new round).
+    #[serde(default)]
+    pub transfer_key_use: Option<KeyUse>,
     /// How many reversal attempts were claimed ([`LedgerShare::begin_reversal`]): each attempt is
     /// claimed by a compare-and-set before Stripe is called, so the key round it sends is the
     /// share's current one, never a stale copy's.
@@ -160,7 +166,36 @@ pub struct LedgerShare {
     pub version: u64,
 }
 
+/// The uses of one idempotency key (see [`LedgerShare::transfer_key_use`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyUse {
+    /// When the first attempt with this key was claimed (unix seconds).
+    pub first_at: i64,
+    /// Attempts claimed with this key, that first one included.
+    pub attempts: u32,
+}
+
 impl LedgerShare {
+    /// Whether the transfer attempt just claimed must look the transfer up before creating it.
+    /// Not when it is the share's first attempt, nor when every earlier attempt sent this same
+    /// key less than [`crate::keys::KEY_HELD_SECS`] ago: Stripe then answers the key with the
+    /// transfer an unanswered attempt made, so the look-up (one more rate-limited call on every
+    /// retry) would only repeat it. Yes when an attempt of an earlier key round may have made one
+    /// (its key is no longer sent), when the key may have expired, or for an item written before
+    /// key uses were recorded.
+    pub fn transfer_look_up_needed(&self, now: i64) -> bool {
+        if self.transfer_attempts <= 1 {
+            return false;
+        }
+        match self.transfer_key_use {
+            Some(KeyUse { first_at, attempts }) => {
+                attempts < self.transfer_attempts
+                    || now.saturating_sub(first_at) >= crate::keys::KEY_HELD_SECS
+            }
+            None => true,
+        }
+    }
+
     /// Not in a final state: money may still have to move (`Pending`, `Held`), or a human or the
     /// reconciler must act (an attention note, e.g. a refused reversal). The reconciler re-drives
     /// open shares; a final share (`Transferred` or `Void` without a note) is never touched again

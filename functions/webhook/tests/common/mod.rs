@@ -13,6 +13,7 @@ use interceptors::metrics::MemorySink;
 use interceptors::{Interceptors, Metrics};
 use payout_flows::FlowDeps;
 use payouts::claims::DisputePolicy;
+use payouts::clock::OffsetClock;
 use payouts::ports::{Ledger, NewExpressAccount};
 use payouts::{LedgerShare, PaymentRecord, SellerAccount, keys};
 use serde_json::{Value, json};
@@ -87,6 +88,8 @@ pub struct Stack {
     pub dynamo: harness::Dynamo,
     pub tables: TableNames,
     pub sink: Arc<MemorySink>,
+    /// The flows' clock: [`Stack::advance_clock`] moves it with the local Stripe server's.
+    pub clock: Arc<OffsetClock>,
     /// The receiver's origin, e.g. `http://127.0.0.1:40000`.
     pub receiver: String,
     server: JoinHandle<()>,
@@ -147,20 +150,24 @@ impl Stack {
             platform_fee_bps: u16::try_from(FEE_BPS).expect("a fee in basis points"),
             absorb_disputes: o.dispute_policy == DisputePolicy::Absorb,
         };
+        let clock = Arc::new(OffsetClock::default());
         let deps = Arc::new(Deps {
-            flows: FlowDeps::new(
-                Arc::new(store::DynamoSellerAccounts::new(
-                    dynamo.client.clone(),
-                    &tables.seller_accounts,
-                )),
-                ledger.clone(),
-                Arc::new(store::DynamoEventLog::new(
-                    dynamo.client.clone(),
-                    &tables.webhook_events,
-                )),
-                adapter,
-                &payout,
-            ),
+            flows: FlowDeps {
+                clock: clock.clone(),
+                ..FlowDeps::new(
+                    Arc::new(store::DynamoSellerAccounts::new(
+                        dynamo.client.clone(),
+                        &tables.seller_accounts,
+                    )),
+                    ledger.clone(),
+                    Arc::new(store::DynamoEventLog::new(
+                        dynamo.client.clone(),
+                        &tables.webhook_events,
+                    )),
+                    adapter,
+                    &payout,
+                )
+            },
             config: Config {
                 platform_secrets: secrets(&o.platform_secrets),
                 connect_secrets: secrets(&o.connect_secrets),
@@ -177,9 +184,17 @@ impl Stack {
             dynamo,
             tables,
             sink,
+            clock,
             receiver,
             server,
         }
+    }
+
+    /// Moves time forward for the local Stripe server and the flows alike (a day passing between
+    /// two deliveries).
+    pub async fn advance_clock(&self, seconds: i64) {
+        self.control.advance_clock(seconds).await;
+        self.clock.advance_secs(seconds);
     }
 
     /// A seller with an Express account on Stripe and its stored mapping (as `onboard` leaves

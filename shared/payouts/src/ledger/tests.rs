@@ -385,3 +385,50 @@ fn decide_share_for_every_account_situation() {
         assert_eq!(decide_share(Some(&account(flags))), expected, "{bits:04b}");
     }
 }
+
+#[test]
+fn a_retry_sends_the_held_key_again_instead_of_looking_up() {
+    let first = in_state(ShareState::Pending)
+        .begin_transfer_attempt(NOW)
+        .unwrap();
+    assert!(!first.transfer_look_up_needed(NOW), "nothing before it");
+    let second = first.begin_transfer_attempt(NOW + 60).unwrap();
+    let held = crate::keys::KEY_HELD_SECS;
+    assert_eq!(
+        second.transfer_key_use,
+        Some(KeyUse {
+            first_at: NOW,
+            attempts: 2
+        })
+    );
+    assert!(!second.transfer_look_up_needed(NOW + held - 1));
+    // Measured from the key's first use, not from the latest attempt.
+    assert!(second.transfer_look_up_needed(NOW + held));
+}
+
+#[test]
+fn a_new_key_round_looks_up_what_the_old_key_may_have_made() {
+    let tried = in_state(ShareState::Pending)
+        .begin_transfer_attempt(NOW)
+        .unwrap();
+    let held = tried.hold_back("transfer_refused:x", NOW + 1).unwrap();
+    assert_eq!(held.transfer_key_use, None);
+    let released = held.release_to("acct_2", NOW + 2).unwrap();
+    let again = released.begin_transfer_attempt(NOW + 3).unwrap();
+    assert_eq!(
+        again.transfer_key_use,
+        Some(KeyUse {
+            first_at: NOW + 3,
+            attempts: 1
+        })
+    );
+    assert!(again.transfer_look_up_needed(NOW + 3));
+}
+
+#[test]
+fn an_item_without_key_uses_looks_up_once_it_was_tried() {
+    let mut legacy = in_state(ShareState::Pending);
+    legacy.transfer_attempts = 1;
+    let again = legacy.begin_transfer_attempt(NOW).unwrap();
+    assert!(again.transfer_look_up_needed(NOW));
+}

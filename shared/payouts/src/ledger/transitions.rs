@@ -18,6 +18,7 @@
 //! `hold_back` is a refusal too: it starts a new key round. `flag_attention` / `clear_attention`
 //! are allowed in every state.
 
+use crate::ledger::KeyUse;
 use crate::plan::{PayoutPlan, Share};
 use crate::{LedgerShare, SellerAccount, ShareState};
 
@@ -131,6 +132,7 @@ impl LedgerShare {
             refunded: 0,
             transfer_attempts: 0,
             key_round: 0,
+            transfer_key_use: None,
             reversal_attempts: 0,
             repaid: 0,
             repays: Vec::new(),
@@ -193,6 +195,16 @@ impl LedgerShare {
         }
         let mut next = self.next(now);
         next.transfer_attempts = self.transfer_attempts.saturating_add(1);
+        next.transfer_key_use = Some(match self.transfer_key_use {
+            Some(used) => KeyUse {
+                attempts: used.attempts.saturating_add(1),
+                ..used
+            },
+            None => KeyUse {
+                first_at: now,
+                attempts: 1,
+            },
+        });
         Ok(next)
     }
 
@@ -244,6 +256,7 @@ impl LedgerShare {
         next.destination = None;
         next.attention = Some(reason.to_string());
         next.key_round = self.key_round.saturating_add(1);
+        next.transfer_key_use = None;
         Ok(next)
     }
 
