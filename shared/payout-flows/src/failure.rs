@@ -3,6 +3,7 @@
 
 use interceptors::{ApiError, Category};
 use payouts::ports::{StoreError, StripeError};
+use payouts::queue::QueueError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
@@ -12,6 +13,9 @@ pub enum Failure {
     /// DynamoDB failed.
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    /// The transfer queue did not take the shares (they are recorded; a redelivery sends them).
+    #[error("{0}")]
+    Queue(#[from] QueueError),
     /// Concurrent deliveries kept winning the same ledger item; the next delivery finishes.
     #[error("ledger contention on {0}")]
     Contention(String),
@@ -38,6 +42,7 @@ impl From<Failure> for ApiError {
             Failure::Store(StoreError::Unavailable(cause)) => {
                 retry_later().with_source(format!("store unavailable: {cause}"))
             }
+            f @ Failure::Queue(QueueError::Unavailable(_)) => retry_later().with_source(f),
             f @ Failure::Contention(_) => ApiError::new(
                 http::StatusCode::SERVICE_UNAVAILABLE,
                 "ledger_contention",
@@ -49,7 +54,9 @@ impl From<Failure> for ApiError {
             .with_source(f),
             // Refused (access denied, a missing table...), Conflict, Corrupt: no redelivery fixes
             // them, a human must. 500 `internal`: counted by `Errors`, alarmed as ours.
-            f @ (Failure::Store(_) | Failure::Invariant(_)) => ApiError::internal(f),
+            f @ (Failure::Store(_) | Failure::Queue(_) | Failure::Invariant(_)) => {
+                ApiError::internal(f)
+            }
         }
     }
 }

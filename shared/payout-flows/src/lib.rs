@@ -26,6 +26,7 @@ use payouts::clock::{Clock, SystemClock};
 use payouts::ports::{
     ConnectAccounts, EventFacts, EventLog, Ledger, SellerAccounts, StripeEvent, Transfers,
 };
+use payouts::queue::TransferQueue;
 use settings::PayoutSettings;
 
 pub use failure::Failure;
@@ -54,6 +55,7 @@ pub fn handles(kind: &str) -> bool {
 }
 
 /// What the flows run with; built once per cold start (tests build it by hand).
+#[derive(Clone)]
 pub struct FlowDeps {
     pub accounts: Arc<dyn SellerAccounts>,
     pub ledger: Arc<dyn Ledger>,
@@ -66,6 +68,9 @@ pub struct FlowDeps {
     pub dispute_policy: DisputePolicy,
     /// When an event starts and when Stripe answered a read (tests pass a `ManualClock`).
     pub clock: Arc<dyn Clock>,
+    /// Where a payment's shares go to be paid by the transfer worker (`payouts::queue`); `None`:
+    /// the payment flow pays them itself, inside the delivery.
+    pub queue: Option<Arc<dyn TransferQueue>>,
 }
 
 impl FlowDeps {
@@ -94,6 +99,15 @@ impl FlowDeps {
                 DisputePolicy::Reverse
             },
             clock: Arc::new(SystemClock),
+            queue: None,
+        }
+    }
+
+    /// The same flows, sending a payment's shares to `queue` instead of paying them inline.
+    pub fn with_queue(self, queue: Arc<dyn TransferQueue>) -> Self {
+        FlowDeps {
+            queue: Some(queue),
+            ..self
         }
     }
 }

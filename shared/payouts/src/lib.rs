@@ -19,6 +19,7 @@ pub mod memory;
 pub mod money;
 pub mod plan;
 pub mod ports;
+pub mod queue;
 pub mod rate;
 pub mod refund;
 pub mod settlement;

@@ -34,14 +34,12 @@ pub fn reconciler(stack: &Stack, max_events: usize, max_shares: usize) -> (Deps,
     let deps = Deps {
         // The webhook's flows, with this run's own event log and Stripe client.
         flows: FlowDeps {
-            accounts: flows.accounts.clone(),
-            ledger: flows.ledger.clone(),
             events: events.clone(),
             connect: adapter.clone(),
             transfers: adapter.clone(),
-            fee_bps: flows.fee_bps,
-            dispute_policy: flows.dispute_policy,
-            clock: flows.clock.clone(),
+            // The reconciler settles what it re-drives itself.
+            queue: None,
+            ..flows.clone()
         },
         events: adapter,
         checkpoints: events,

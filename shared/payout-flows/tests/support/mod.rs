@@ -9,7 +9,9 @@ use interceptors::Metrics;
 use interceptors::metrics::MemorySink;
 use payout_flows::{BusinessMetrics, Failure, FlowContext, FlowDeps, Handled, Outcome};
 use payouts::claims::DisputePolicy;
-use payouts::memory::{MemoryEventLog, MemoryLedger, MemorySellerAccounts, MemoryStripe};
+use payouts::memory::{
+    MemoryEventLog, MemoryLedger, MemorySellerAccounts, MemoryStripe, MemoryTransferQueue,
+};
 use payouts::ports::{ConnectAccounts, Ledger, NewExpressAccount, SellerAccounts, StripeEvent};
 use payouts::{LedgerShare, PaymentRecord, SellerAccount};
 use tokio::task::JoinSet;
@@ -26,11 +28,31 @@ pub struct Flows {
     pub accounts: Arc<MemorySellerAccounts>,
     pub deps: FlowDeps,
     pub sink: Arc<MemorySink>,
+    /// The transfer queue; the flows send to it only when built with [`Flows::queued`].
+    pub queue: Arc<MemoryTransferQueue>,
 }
 
 impl Flows {
     pub fn new() -> Arc<Flows> {
         Flows::with(DisputePolicy::Reverse)
+    }
+
+    /// Flows that send a payment's shares to the transfer queue; [`Flows::work`] is the worker.
+    pub fn queued() -> Arc<Flows> {
+        let flows = Flows::new();
+        Arc::new(Flows::sharing(&flows, flows.queue.clone()))
+    }
+
+    /// The same stores, Stripe and sink as `other`, sending shares to `queue`.
+    pub fn sharing(other: &Flows, queue: Arc<dyn payouts::queue::TransferQueue>) -> Flows {
+        Flows {
+            stripe: other.stripe.clone(),
+            ledger: other.ledger.clone(),
+            accounts: other.accounts.clone(),
+            deps: other.deps.clone().with_queue(queue),
+            sink: other.sink.clone(),
+            queue: other.queue.clone(),
+        }
     }
 
     pub fn with(dispute_policy: DisputePolicy) -> Arc<Flows> {
@@ -46,6 +68,7 @@ impl Flows {
             fee_bps: FEE_BPS,
             dispute_policy,
             clock: Arc::new(payouts::clock::SystemClock),
+            queue: None,
         };
         Arc::new(Flows {
             stripe,
@@ -53,6 +76,7 @@ impl Flows {
             accounts,
             deps,
             sink: MemorySink::new(),
+            queue: Arc::new(MemoryTransferQueue::default()),
         })
     }
 
@@ -73,6 +97,30 @@ impl Flows {
             Err(_) => Outcome::Failed,
         });
         handled
+    }
+
+    /// One pass of the transfer worker: every message waiting is settled (one at a time); the
+    /// failed ones go back to the queue. Their number.
+    pub async fn work(&self) -> usize {
+        let metrics = Metrics::new("transfer", self.sink.clone());
+        let metrics = BusinessMetrics::new(metrics, "queue", "share");
+        let cx = FlowContext {
+            deps: &self.deps,
+            metrics: &metrics,
+            now: self.stripe.now(),
+        };
+        let mut failed = Vec::new();
+        for share in self.queue.take(usize::MAX) {
+            if payout_flows::payment::settle_one(&cx, &share.order_id, &share.seller)
+                .await
+                .is_err()
+            {
+                failed.push(share);
+            }
+        }
+        let n = failed.len();
+        self.queue.put_back(failed);
+        n
     }
 
     /// One delivery that must be handled (a 200 from the webhook).

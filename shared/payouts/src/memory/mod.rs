@@ -18,6 +18,7 @@ mod accounts;
 mod balance;
 mod events;
 mod ledger;
+mod queue;
 mod rate;
 pub mod stripe;
 
@@ -27,6 +28,7 @@ pub use accounts::MemorySellerAccounts;
 pub use balance::MemoryBalanceCache;
 pub use events::MemoryEventLog;
 pub use ledger::MemoryLedger;
+pub use queue::MemoryTransferQueue;
 pub use rate::MemoryRateBuckets;
 pub use stripe::MemoryStripe;
 
