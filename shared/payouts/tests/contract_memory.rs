@@ -5,11 +5,11 @@
 
 use payouts::contract::{
     balance_cache_contract, checkpoints_contract, event_log_contract, ledger_contract,
-    rate_buckets_contract, seller_accounts_contract, stripe_contract,
+    rate_buckets_contract, seller_accounts_contract, stripe_contract, transfer_queue_contract,
 };
 use payouts::memory::{
     MemoryBalanceCache, MemoryEventLog, MemoryLedger, MemoryRateBuckets, MemorySellerAccounts,
-    MemoryStripe,
+    MemoryStripe, MemoryTransferQueue,
 };
 
 /// One test per port: `$suite` on fresh `$adapter`s.
@@ -30,4 +30,9 @@ in_memory! {
     balance_cache: balance_cache_contract(MemoryBalanceCache);
     rate_buckets: rate_buckets_contract(MemoryRateBuckets);
     stripe: stripe_contract(MemoryStripe);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transfer_queue() {
+    transfer_queue_contract(async || MemoryTransferQueue::default()).await;
 }

@@ -48,6 +48,12 @@ pub async fn dynamo() -> Dynamo {
     }
 }
 
+/// The test AWS endpoint (moto serves every service on one port): `DYNAMODB_ENDPOINT` when set,
+/// else this process's moto server. The SQS suites point `SQS_ENDPOINT` here.
+pub async fn aws_endpoint() -> String {
+    moto::endpoint().await
+}
+
 /// Creates a fresh set of the template's tables, named `<unique prefix>-<default name>`, so
 /// tests run in parallel on one server without seeing each other's items.
 pub async fn tables(client: &Client) -> TableNames {

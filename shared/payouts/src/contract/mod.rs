@@ -17,6 +17,7 @@ mod balance;
 mod events;
 mod ledger;
 mod ledger_shares;
+mod queue;
 mod rate;
 pub mod stripe;
 
@@ -34,6 +35,7 @@ pub use accounts::seller_accounts_contract;
 pub use balance::balance_cache_contract;
 pub use events::{checkpoints_contract, event_log_contract};
 pub use ledger::ledger_contract;
+pub use queue::{Drain, transfer_queue_contract};
 pub use rate::rate_buckets_contract;
 pub use stripe::stripe_contract;
 

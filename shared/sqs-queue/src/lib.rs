@@ -1,0 +1,165 @@
+//! The SQS adapter of the transfer queue port (`payouts::queue::TransferQueue`).
+//!
+//! A message is one share, its body the JSON of [`ShareRef`] (`{"order_id":…,"seller":…}`): a
+//! reference, not the share itself, so a message can be repeated or arrive late without harm
+//! (the ledger's compare-and-set and Stripe's idempotency keys make settling exactly once).
+//!
+//! [`SqsTransferQueue::send`] sends `SendMessageBatch` requests of at most 10 entries (SQS's
+//! limit). A batch answer that lists failed entries fails the whole send with `Unavailable`: the
+//! caller (the webhook) answers 5xx, Stripe redelivers, and every share is sent again, which is
+//! harmless. SDK errors are classified like the DynamoDB adapter's ([`error`]).
+
+mod error;
+
+use async_trait::async_trait;
+use aws_sdk_sqs::Client;
+use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use payouts::queue::{QueueError, ShareRef, TransferQueue};
+
+pub use error::{Class, classify};
+
+/// SQS's maximum number of entries in one `SendMessageBatch`.
+pub const BATCH: usize = 10;
+
+/// An SQS client: the standard AWS configuration chain, or, with `endpoint` (`SQS_ENDPOINT`: moto,
+/// LocalStack), that endpoint with local credentials (`store::sdk_config`).
+///
+/// Calls are bounded like DynamoDB's (`store::timeouts`, `store::retries`): the webhook sends
+/// inside a delivery, and a queue that hangs must become a retryable 503 well inside its timeout.
+pub async fn client(endpoint: Option<&str>) -> Client {
+    let config = aws_sdk_sqs::config::Builder::from(&store::sdk_config(endpoint).await)
+        .timeout_config(store::timeouts())
+        .retry_config(store::retries())
+        .build();
+    Client::from_conf(config)
+}
+
+/// The transfer queue on one SQS queue.
+#[derive(Clone, Debug)]
+pub struct SqsTransferQueue {
+    client: Client,
+    queue_url: String,
+}
+
+impl SqsTransferQueue {
+    pub fn new(client: Client, queue_url: impl Into<String>) -> SqsTransferQueue {
+        SqsTransferQueue {
+            client,
+            queue_url: queue_url.into(),
+        }
+    }
+
+    pub fn queue_url(&self) -> &str {
+        &self.queue_url
+    }
+
+    async fn send_batch(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
+        const OP: &str = "SendMessageBatch";
+        let entries = shares
+            .iter()
+            .enumerate()
+            .map(|(i, share)| {
+                SendMessageBatchRequestEntry::builder()
+                    // Ids need only be unique within the batch.
+                    .id(i.to_string())
+                    .message_body(encode(share))
+                    .build()
+                    .map_err(|e| QueueError::Refused(format!("sqs {OP}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let answer = self
+            .client
+            .send_message_batch()
+            .queue_url(&self.queue_url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .map_err(|err| error::failed(OP, err))?;
+        match answer.failed().first() {
+            None => Ok(()),
+            Some(first) => {
+                let failed = answer.failed().len();
+                let code = first.code();
+                tracing::warn!(
+                    op = OP,
+                    failed,
+                    code,
+                    sender_fault = first.sender_fault(),
+                    message = first.message().unwrap_or(""),
+                    "sqs accepted only part of a batch; the whole send is retried"
+                );
+                // Retry the whole send (duplicates are harmless), whatever the entry's fault:
+                // our entries are small and well formed, so a failed one is SQS's doing.
+                Err(QueueError::Unavailable(format!(
+                    "sqs {OP}: {failed} of {} entries failed ({code})",
+                    shares.len()
+                )))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl TransferQueue for SqsTransferQueue {
+    async fn send(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
+        // Sequential: a webhook sends one order's shares (a handful); the first failure stops
+        // the send, and the caller's retry sends everything again.
+        for batch in shares.chunks(BATCH) {
+            self.send_batch(batch).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A message body: the JSON of the share reference.
+pub fn encode(share: &ShareRef) -> String {
+    serde_json::to_string(share).expect("a ShareRef is always JSON")
+}
+
+/// A message body that is not a share reference: it can never be settled.
+#[derive(Debug, thiserror::Error)]
+#[error("not a share reference: {0}")]
+pub struct Malformed(String);
+
+/// The share a message body refers to (what the transfer function settles).
+pub fn decode(body: &str) -> Result<ShareRef, Malformed> {
+    // serde also reads a struct from a JSON array; only the object form was ever sent.
+    if !body.trim_start().starts_with('{') {
+        return Err(Malformed("not a JSON object".into()));
+    }
+    let share: ShareRef = serde_json::from_str(body).map_err(|e| Malformed(e.to_string()))?;
+    if share.order_id.is_empty() || share.seller.is_empty() {
+        return Err(Malformed("empty order_id or seller".into()));
+    }
+    Ok(share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_the_json_of_the_share_and_decodes_back() {
+        let share = ShareRef {
+            order_id: "ord_1".into(),
+            seller: "usr_a".into(),
+        };
+        let body = encode(&share);
+        assert_eq!(body, r#"{"order_id":"ord_1","seller":"usr_a"}"#);
+        assert_eq!(decode(&body).unwrap(), share);
+    }
+
+    #[test]
+    fn anything_else_is_malformed() {
+        for body in [
+            "",
+            "not json",
+            "{}",
+            r#"{"order_id":"ord_1"}"#,
+            r#"{"order_id":"","seller":"usr_a"}"#,
+            r#"["ord_1","usr_a"]"#,
+        ] {
+            assert!(decode(body).is_err(), "{body:?}");
+        }
+    }
+}
