@@ -8,6 +8,7 @@
 //! (`SellerAccounts::update_flags`).
 
 use payouts::ports::StripeError;
+use payouts::queue::{Job, ShareRef};
 
 use crate::settle::{release, settle};
 use crate::{Failure, FlowContext, Outcome};
@@ -63,7 +64,9 @@ pub async fn on_account_updated(
     Ok(Outcome::Processed)
 }
 
-/// Releases every held share of `seller` towards `destination` and settles every pending one.
+/// Releases every held share of `seller` towards `destination` and settles every pending one;
+/// with a transfer queue, sends them to it as jobs instead (a seller who sold much before
+/// finishing onboarding has many shares, each a Stripe call).
 pub async fn finish_unsettled(
     cx: &FlowContext<'_>,
     seller: &str,
@@ -71,16 +74,26 @@ pub async fn finish_unsettled(
 ) -> Result<(), Failure> {
     let shares = cx.deps.ledger.unsettled_shares_of_seller(seller).await?;
     let mut first_failure = None;
+    let mut queued = Vec::new();
     for share in shares {
         let who = format!("{}/{}", share.order_id, share.seller);
-        let settled = match release(cx, share, destination).await {
-            Ok(pending) => settle(cx, pending).await,
-            Err(failure) => Err(failure),
+        let settled = match (release(cx, share, destination).await, &cx.deps.queue) {
+            (Ok(pending), Some(_)) => {
+                queued.push(Job::Share(ShareRef::of(&pending)));
+                Ok(pending)
+            }
+            (Ok(pending), None) => settle(cx, pending).await,
+            (Err(failure), _) => Err(failure),
         };
         if let Err(failure) = settled {
             tracing::warn!(share = %who, error = %failure, "share not settled yet");
             first_failure.get_or_insert(failure);
         }
+    }
+    if let Some(queue) = &cx.deps.queue
+        && !queued.is_empty()
+    {
+        queue.send(&queued).await?;
     }
     first_failure.map_or(Ok(()), Err)
 }

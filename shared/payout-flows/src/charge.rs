@@ -146,6 +146,7 @@ async fn payment_of(
         Err(err) => return Err(Failure::stripe(&err)),
     };
     tracing::info!(payment_intent = %pi, "refund or dispute before its payment: running the payment flow first");
-    payment::on_payment(cx, &payment_facts).await?;
+    // Now, not queued: the refund or dispute needs the payment recorded to act on it.
+    payment::pay_out(cx, &payment_facts).await?;
     Ok(ledger.payment_by_charge(charge_id).await?)
 }

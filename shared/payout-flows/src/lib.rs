@@ -18,6 +18,7 @@ pub mod refund;
 pub mod repay;
 pub mod settle;
 pub mod step;
+pub mod worker;
 
 use std::sync::Arc;
 
@@ -68,8 +69,8 @@ pub struct FlowDeps {
     pub dispute_policy: DisputePolicy,
     /// When an event starts and when Stripe answered a read (tests pass a `ManualClock`).
     pub clock: Arc<dyn Clock>,
-    /// Where a payment's shares go to be paid by the transfer worker (`payouts::queue`); `None`:
-    /// the payment flow pays them itself, inside the delivery.
+    /// Where payouts go to be run by the transfer worker (`payouts::queue`); `None`: the flows
+    /// pay out themselves, inside the delivery. The worker's own flows have none.
     pub queue: Option<Arc<dyn TransferQueue>>,
 }
 
@@ -103,7 +104,7 @@ impl FlowDeps {
         }
     }
 
-    /// The same flows, sending a payment's shares to `queue` instead of paying them inline.
+    /// The same flows, sending payouts to `queue` instead of running them inline.
     pub fn with_queue(self, queue: Arc<dyn TransferQueue>) -> Self {
         FlowDeps {
             queue: Some(queue),

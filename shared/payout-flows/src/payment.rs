@@ -7,8 +7,9 @@
 //! 2. every seller's share from the claimed record (`Pending` towards a seller who can receive,
 //!    else `Held`); a refund that finds the payment before all shares exist writes the missing
 //!    ones from the record first ([`write_missing_shares`]);
-//! 3. settle each `Pending` share ([`crate::settle`]), or, when the flows have a transfer queue,
-//!    send the shares there for the transfer worker to settle ([`payouts::queue`]).
+//! 3. settle each `Pending` share ([`crate::settle`]).
+//!
+//! With a transfer queue ([`payouts::queue`]) all of it runs in the transfer worker instead.
 
 use payouts::plan::{self, PaymentFacts, PayoutPlan, Share};
 use payouts::{
@@ -16,13 +17,29 @@ use payouts::{
     decide_share,
 };
 
-use payouts::queue::{ShareRef, TransferQueue};
+use payouts::queue::Job;
 
 use crate::settle::{release, settle};
 use crate::{Failure, FlowContext, Outcome};
 
-/// Runs the payment flow; idempotent, so it is also how a refund that arrived first catches up.
+/// `payment_intent.succeeded`: with a transfer queue, a payment that will be paid out is sent to
+/// it as a job (no Stripe call here; the transfer worker runs [`pay_out`]); otherwise, and for
+/// what is ignored or rejected, [`pay_out`] runs now.
 pub async fn on_payment(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Outcome, Failure> {
+    if let Some(queue) = &cx.deps.queue
+        && plan::is_marketplace_payment(&facts.metadata)
+        && plan::plan_payout(facts, cx.deps.fee_bps).is_ok()
+    {
+        queue.send(&[Job::Payment(facts.clone())]).await?;
+        tracing::info!(payment_intent = %facts.payment_intent_id, "payment sent to the transfer queue");
+        return Ok(Outcome::Processed);
+    }
+    pay_out(cx, facts).await
+}
+
+/// Runs the payment flow; idempotent, so it is also how a refund that arrived first catches up,
+/// and what the transfer worker runs for a queued payment.
+pub async fn pay_out(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Outcome, Failure> {
     if !plan::is_marketplace_payment(&facts.metadata) {
         tracing::info!(payment_intent = %facts.payment_intent_id, "not a marketplace payment: ignored");
         return Ok(Outcome::Ignored("not_marketplace"));
@@ -36,9 +53,6 @@ pub async fn on_payment(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Ou
         Err(outcome) => return Ok(outcome),
     };
     let written = write_missing_shares(cx, &payment).await?;
-    if let Some(queue) = &cx.deps.queue {
-        return send_to_queue(queue.as_ref(), &plan, &written).await;
-    }
     // Settle every share; one seller's Stripe trouble must not delay the others. A share this run
     // just wrote is settled from that record (no read back: a concurrent writer makes its first
     // compare-and-set fail, which re-reads); one that existed is read.
@@ -56,35 +70,6 @@ pub async fn on_payment(cx: &FlowContext<'_>, facts: &PaymentFacts) -> Result<Ou
         }
     }
     first_failure.map_or(Ok(Outcome::Processed), Err)
-}
-
-/// Hands the order's shares to the transfer worker: every share that may still need a transfer
-/// (one written now as `Void` never does; one found already written may be in any state, and
-/// the worker reads it). `Processed` once the queue took them all.
-async fn send_to_queue(
-    queue: &dyn TransferQueue,
-    plan: &PayoutPlan,
-    written: &[LedgerShare],
-) -> Result<Outcome, Failure> {
-    let shares: Vec<ShareRef> = plan
-        .shares
-        .iter()
-        .filter(|share| {
-            written
-                .iter()
-                .find(|w| w.seller == share.seller)
-                .is_none_or(|w| matches!(w.state, ShareState::Pending | ShareState::Held))
-        })
-        .map(|share| ShareRef {
-            order_id: plan.order_id.clone(),
-            seller: share.seller.clone(),
-        })
-        .collect();
-    if !shares.is_empty() {
-        queue.send(&shares).await?;
-        tracing::info!(order_id = %plan.order_id, shares = shares.len(), "shares sent to the transfer queue");
-    }
-    Ok(Outcome::Processed)
 }
 
 /// Claims the order for this payment: the record this payment may write shares from, or the

@@ -25,8 +25,8 @@ pub const SHARES_KEY: &str = "veza_shares";
 pub const MAX_SELLERS: usize = 50;
 const MAX_ID_LEN: usize = 64;
 
-/// The facts of a succeeded payment, as read from Stripe.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The facts of a succeeded payment, as read from Stripe (and as the transfer queue carries them).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PaymentFacts {
     pub payment_intent_id: String,
     /// `latest_charge`: the transfers' `source_transaction`.

@@ -1,8 +1,9 @@
 //! The SQS adapter of the transfer queue port (`payouts::queue::TransferQueue`).
 //!
-//! A message is one share, its body the JSON of [`ShareRef`] (`{"order_id":…,"seller":…}`): a
-//! reference, not the share itself, so a message can be repeated or arrive late without harm
-//! (the ledger's compare-and-set and Stripe's idempotency keys make settling exactly once).
+//! A message is one job, its body the JSON of [`Job`] (`{"job":"payment",…}` with the payment's
+//! facts, or `{"job":"share","order_id":…,"seller":…}`): every job is idempotent, so a message
+//! can be repeated or arrive late without harm (the ledger's compare-and-set and Stripe's
+//! idempotency keys move money once).
 //!
 //! [`SqsTransferQueue::send`] sends `SendMessageBatch` requests of at most 10 entries (SQS's
 //! limit). A batch answer that lists failed entries fails the whole send with `Unavailable`: the
@@ -14,7 +15,7 @@ mod error;
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
-use payouts::queue::{QueueError, ShareRef, TransferQueue};
+use payouts::queue::{Job, QueueError, TransferQueue};
 
 pub use error::{Class, classify};
 
@@ -53,16 +54,16 @@ impl SqsTransferQueue {
         &self.queue_url
     }
 
-    async fn send_batch(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
+    async fn send_batch(&self, jobs: &[Job]) -> Result<(), QueueError> {
         const OP: &str = "SendMessageBatch";
-        let entries = shares
+        let entries = jobs
             .iter()
             .enumerate()
-            .map(|(i, share)| {
+            .map(|(i, job)| {
                 SendMessageBatchRequestEntry::builder()
                     // Ids need only be unique within the batch.
                     .id(i.to_string())
-                    .message_body(encode(share))
+                    .message_body(encode(job))
                     .build()
                     .map_err(|e| QueueError::Refused(format!("sqs {OP}: {e}")))
             })
@@ -92,7 +93,7 @@ impl SqsTransferQueue {
                 // our entries are small and well formed, so a failed one is SQS's doing.
                 Err(QueueError::Unavailable(format!(
                     "sqs {OP}: {failed} of {} entries failed ({code})",
-                    shares.len()
+                    jobs.len()
                 )))
             }
         }
@@ -101,37 +102,41 @@ impl SqsTransferQueue {
 
 #[async_trait]
 impl TransferQueue for SqsTransferQueue {
-    async fn send(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
-        // Sequential: a webhook sends one order's shares (a handful); the first failure stops
-        // the send, and the caller's retry sends everything again.
-        for batch in shares.chunks(BATCH) {
+    async fn send(&self, jobs: &[Job]) -> Result<(), QueueError> {
+        // Sequential: a webhook sends one job per event (a release: one per held share); the
+        // first failure stops the send, and the caller's retry sends everything again.
+        for batch in jobs.chunks(BATCH) {
             self.send_batch(batch).await?;
         }
         Ok(())
     }
 }
 
-/// A message body: the JSON of the share reference.
-pub fn encode(share: &ShareRef) -> String {
-    serde_json::to_string(share).expect("a ShareRef is always JSON")
+/// A message body: the JSON of the job.
+pub fn encode(job: &Job) -> String {
+    serde_json::to_string(job).expect("a Job is always JSON")
 }
 
-/// A message body that is not a share reference: it can never be settled.
+/// A message body that is not a job: it can never be run.
 #[derive(Debug, thiserror::Error)]
-#[error("not a share reference: {0}")]
+#[error("not a transfer job: {0}")]
 pub struct Malformed(String);
 
-/// The share a message body refers to (what the transfer function settles).
-pub fn decode(body: &str) -> Result<ShareRef, Malformed> {
-    // serde also reads a struct from a JSON array; only the object form was ever sent.
+/// The job a message body carries (what the transfer function runs).
+pub fn decode(body: &str) -> Result<Job, Malformed> {
+    // serde also reads a tagged enum from a JSON array; only the object form was ever sent.
     if !body.trim_start().starts_with('{') {
         return Err(Malformed("not a JSON object".into()));
     }
-    let share: ShareRef = serde_json::from_str(body).map_err(|e| Malformed(e.to_string()))?;
-    if share.order_id.is_empty() || share.seller.is_empty() {
-        return Err(Malformed("empty order_id or seller".into()));
+    let job: Job = serde_json::from_str(body).map_err(|e| Malformed(e.to_string()))?;
+    let empty = match &job {
+        Job::Share(share) => share.order_id.is_empty() || share.seller.is_empty(),
+        Job::Payment(facts) => facts.payment_intent_id.is_empty(),
+    };
+    if empty {
+        return Err(Malformed("empty ids".into()));
     }
-    Ok(share)
+    Ok(job)
 }
 
 #[cfg(test)]
@@ -139,14 +144,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_body_is_the_json_of_the_share_and_decodes_back() {
-        let share = ShareRef {
+    fn a_body_is_the_json_of_the_job_and_decodes_back() {
+        let share = Job::Share(payouts::queue::ShareRef {
             order_id: "ord_1".into(),
             seller: "usr_a".into(),
-        };
+        });
         let body = encode(&share);
-        assert_eq!(body, r#"{"order_id":"ord_1","seller":"usr_a"}"#);
+        assert_eq!(
+            body,
+            r#"{"job":"share","order_id":"ord_1","seller":"usr_a"}"#
+        );
         assert_eq!(decode(&body).unwrap(), share);
+        let payment = Job::Payment(payouts::PaymentFacts {
+            payment_intent_id: "pi_1".into(),
+            charge_id: Some("ch_1".into()),
+            amount_received: 2000,
+            currency: "eur".into(),
+            metadata: [("veza_order_id".to_owned(), "ord_1".to_owned())].into(),
+        });
+        assert_eq!(decode(&encode(&payment)).unwrap(), payment);
     }
 
     #[test]
@@ -155,9 +171,11 @@ mod tests {
             "",
             "not json",
             "{}",
-            r#"{"order_id":"ord_1"}"#,
-            r#"{"order_id":"","seller":"usr_a"}"#,
-            r#"["ord_1","usr_a"]"#,
+            r#"{"order_id":"ord_1","seller":"usr_a"}"#,
+            r#"{"job":"share","order_id":"ord_1"}"#,
+            r#"{"job":"share","order_id":"","seller":"usr_a"}"#,
+            r#"{"job":"refund","order_id":"ord_1","seller":"usr_a"}"#,
+            r#"["share","ord_1","usr_a"]"#,
         ] {
             assert!(decode(body).is_err(), "{body:?}");
         }

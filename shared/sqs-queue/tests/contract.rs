@@ -11,7 +11,7 @@ use aws_sdk_sqs::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_sqs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sqs::error::BoxError;
 use payouts::contract::{Drain, transfer_queue_contract};
-use payouts::queue::{QueueError, ShareRef, TransferQueue};
+use payouts::queue::{Job, QueueError, ShareRef, TransferQueue};
 use sqs_queue::{SqsTransferQueue, decode};
 
 /// A fresh queue on moto and the adapter on it; draining receives and deletes until empty.
@@ -45,15 +45,15 @@ async fn fresh() -> OnMoto {
 
 #[async_trait]
 impl TransferQueue for OnMoto {
-    async fn send(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
-        self.queue.send(shares).await
+    async fn send(&self, jobs: &[Job]) -> Result<(), QueueError> {
+        self.queue.send(jobs).await
     }
 }
 
 #[async_trait]
 impl Drain for OnMoto {
     /// moto answers a receive at once with what is visible, so an empty answer is an empty queue.
-    async fn drain(&self) -> Vec<ShareRef> {
+    async fn drain(&self) -> Vec<Job> {
         let mut arrived = Vec::new();
         loop {
             let answer = self
@@ -69,7 +69,7 @@ impl Drain for OnMoto {
                 return arrived;
             }
             for m in messages {
-                arrived.push(decode(m.body().expect("a body")).expect("a share reference"));
+                arrived.push(decode(m.body().expect("a body")).expect("a job"));
                 self.client
                     .delete_message()
                     .queue_url(self.queue.queue_url())
@@ -121,12 +121,7 @@ async fn twenty_five_shares_go_in_three_batches_of_at_most_ten() {
             .build(),
     );
     let q = fresh_with(client).await;
-    let sent: Vec<ShareRef> = (0..25)
-        .map(|i| ShareRef {
-            order_id: format!("ord_{i}"),
-            seller: "usr_a".into(),
-        })
-        .collect();
+    let sent: Vec<Job> = (0..25).map(|i| share(&format!("ord_{i}"))).collect();
     q.send(&sent).await.expect("send");
     assert_eq!(counter.load(Ordering::SeqCst), 3);
     assert_eq!(q.drain().await.len(), 25);
@@ -138,10 +133,7 @@ async fn a_missing_queue_is_refused() {
     let missing = format!("{}-gone", q.queue.queue_url());
     let gone = SqsTransferQueue::new(q.client.clone(), missing);
     let err = gone
-        .send(&[ShareRef {
-            order_id: "ord_1".into(),
-            seller: "usr_a".into(),
-        }])
+        .send(&[share("ord_1")])
         .await
         .expect_err("no such queue");
     assert!(matches!(err, QueueError::Refused(_)), "{err:?}");
@@ -163,13 +155,14 @@ async fn a_silent_endpoint_is_unavailable() {
         sqs_queue::client(Some(&endpoint)).await,
         format!("{endpoint}/123456789012/transfers"),
     );
-    let err = q
-        .send(&[ShareRef {
-            order_id: "ord_1".into(),
-            seller: "usr_a".into(),
-        }])
-        .await
-        .expect_err("no answer");
+    let err = q.send(&[share("ord_1")]).await.expect_err("no answer");
     assert!(matches!(err, QueueError::Unavailable(_)), "{err:?}");
     silent.abort();
+}
+
+fn share(order: &str) -> Job {
+    Job::Share(ShareRef {
+        order_id: order.to_owned(),
+        seller: "usr_a".into(),
+    })
 }

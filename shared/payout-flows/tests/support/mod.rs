@@ -99,23 +99,24 @@ impl Flows {
         handled
     }
 
-    /// One pass of the transfer worker: every message waiting is settled (one at a time); the
-    /// failed ones go back to the queue. Their number.
+    /// One pass of the transfer worker: every job waiting is run (one at a time); the failed
+    /// ones go back to the queue. Their number.
     pub async fn work(&self) -> usize {
         let metrics = Metrics::new("transfer", self.sink.clone());
-        let metrics = BusinessMetrics::new(metrics, "queue", "share");
+        let metrics = BusinessMetrics::new(metrics, "queue", "job");
+        let worker = FlowDeps {
+            queue: None,
+            ..self.deps.clone()
+        };
         let cx = FlowContext {
-            deps: &self.deps,
+            deps: &worker,
             metrics: &metrics,
             now: self.stripe.now(),
         };
         let mut failed = Vec::new();
-        for share in self.queue.take(usize::MAX) {
-            if payout_flows::payment::settle_one(&cx, &share.order_id, &share.seller)
-                .await
-                .is_err()
-            {
-                failed.push(share);
+        for job in self.queue.take(usize::MAX) {
+            if payout_flows::worker::run_job(&cx, &job).await.is_err() {
+                failed.push(job);
             }
         }
         let n = failed.len();

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::queue::{ShareRef, TransferQueue};
+use crate::queue::{Job, ShareRef, TransferQueue};
 
 /// A queue under test that can also hand back (and remove) every message waiting on it.
 #[async_trait]
 pub trait Drain: TransferQueue {
     /// Every message waiting now, removed from the queue.
-    async fn drain(&self) -> Vec<ShareRef>;
+    async fn drain(&self) -> Vec<Job>;
 }
 
 /// Runs every case, each on a queue of its own from `fresh`.
@@ -25,22 +25,37 @@ where
 {
     super::cases!("TransferQueue", fresh, Q;
         an_empty_send_sends_nothing,
-        one_share_arrives_as_sent,
+        each_job_arrives_as_sent,
         more_than_a_batch_arrives_whole,
         a_share_sent_twice_arrives_twice,
         concurrent_senders_lose_nothing,
     );
 }
 
-fn share(order: usize, seller: &str) -> ShareRef {
-    ShareRef {
+fn share(order: usize, seller: &str) -> Job {
+    Job::Share(ShareRef {
         order_id: format!("ord_{order}"),
         seller: seller.to_owned(),
-    }
+    })
+}
+
+/// A payment job as the webhook sends it (a larger body, with its metadata).
+fn payment(order: usize) -> Job {
+    Job::Payment(crate::PaymentFacts {
+        payment_intent_id: format!("pi_{order}"),
+        charge_id: Some(format!("ch_{order}")),
+        amount_received: 6000,
+        currency: "eur".into(),
+        metadata: [
+            ("veza_order_id".to_owned(), format!("ord_{order}")),
+            ("veza_shares".to_owned(), "usr_a:3000,usr_b:3000".to_owned()),
+        ]
+        .into(),
+    })
 }
 
 /// How many times each share occurs.
-fn counted(shares: &[ShareRef]) -> HashMap<&ShareRef, usize> {
+fn counted(shares: &[Job]) -> HashMap<&Job, usize> {
     let mut counts = HashMap::new();
     for s in shares {
         *counts.entry(s).or_insert(0) += 1;
@@ -49,7 +64,7 @@ fn counted(shares: &[ShareRef]) -> HashMap<&ShareRef, usize> {
 }
 
 #[track_caller]
-fn assert_same(arrived: &[ShareRef], sent: &[ShareRef]) {
+fn assert_same(arrived: &[Job], sent: &[Job]) {
     assert_eq!(arrived.len(), sent.len(), "arrived {arrived:?}");
     assert_eq!(counted(arrived), counted(sent));
 }
@@ -59,8 +74,8 @@ async fn an_empty_send_sends_nothing<Q: Drain>(q: Arc<Q>) {
     assert_eq!(q.drain().await, vec![]);
 }
 
-async fn one_share_arrives_as_sent<Q: Drain>(q: Arc<Q>) {
-    let sent = [share(1, "usr_alice")];
+async fn each_job_arrives_as_sent<Q: Drain>(q: Arc<Q>) {
+    let sent = [share(1, "usr_alice"), payment(2)];
     q.send(&sent).await.expect("send");
     assert_same(&q.drain().await, &sent);
     // Drained: nothing more arrives.
@@ -70,8 +85,11 @@ async fn one_share_arrives_as_sent<Q: Drain>(q: Arc<Q>) {
 /// 25 shares: more than SQS's batch of 10, so an adapter must split them (three batches there);
 /// none may be lost at a batch boundary.
 async fn more_than_a_batch_arrives_whole<Q: Drain>(q: Arc<Q>) {
-    let sent: Vec<ShareRef> = (0..25)
-        .map(|i| share(i / 3, ["usr_a", "usr_b", "usr_c"][i % 3]))
+    let sent: Vec<Job> = (0..25)
+        .map(|i| match i % 4 {
+            3 => payment(i),
+            _ => share(i / 3, ["usr_a", "usr_b", "usr_c"][i % 3]),
+        })
         .collect();
     q.send(&sent).await.expect("send 25");
     assert_same(&q.drain().await, &sent);
@@ -87,7 +105,7 @@ async fn a_share_sent_twice_arrives_twice<Q: Drain>(q: Arc<Q>) {
 
 /// Ten deliveries sending at once (a flash sale): every share of each arrives.
 async fn concurrent_senders_lose_nothing<Q: Drain + 'static>(q: Arc<Q>) {
-    let batches: Vec<Vec<ShareRef>> = (0..10)
+    let batches: Vec<Vec<Job>> = (0..10)
         .map(|order| (0..3).map(|s| share(order, &format!("usr_{s}"))).collect())
         .collect();
     let sends = super::race(batches.len(), |i| {
@@ -96,14 +114,14 @@ async fn concurrent_senders_lose_nothing<Q: Drain + 'static>(q: Arc<Q>) {
     })
     .await;
     assert_eq!(super::winners(&sends), 10, "every send succeeds");
-    let sent: Vec<ShareRef> = batches.into_iter().flatten().collect();
+    let sent: Vec<Job> = batches.into_iter().flatten().collect();
     assert_same(&q.drain().await, &sent);
 }
 
 /// The in-memory queue drains what it holds.
 #[async_trait]
 impl Drain for crate::memory::MemoryTransferQueue {
-    async fn drain(&self) -> Vec<ShareRef> {
+    async fn drain(&self) -> Vec<Job> {
         self.take(usize::MAX)
     }
 }

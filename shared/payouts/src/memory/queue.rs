@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 
 use super::lock;
-use crate::queue::{QueueError, ShareRef, TransferQueue};
+use crate::queue::{Job, QueueError, TransferQueue};
 
 #[derive(Debug, Default)]
 pub struct MemoryTransferQueue {
@@ -17,21 +17,21 @@ pub struct MemoryTransferQueue {
 
 #[derive(Debug, Default)]
 struct State {
-    waiting: VecDeque<ShareRef>,
+    waiting: VecDeque<Job>,
     sent: u64,
 }
 
 impl MemoryTransferQueue {
     /// Takes up to `max` messages, oldest first (none when the queue is empty).
-    pub fn take(&self, max: usize) -> Vec<ShareRef> {
+    pub fn take(&self, max: usize) -> Vec<Job> {
         let mut state = lock(&self.state);
         let n = max.min(state.waiting.len());
         state.waiting.drain(..n).collect()
     }
 
     /// Puts messages back (a failed batch item becoming visible again).
-    pub fn put_back(&self, shares: impl IntoIterator<Item = ShareRef>) {
-        lock(&self.state).waiting.extend(shares);
+    pub fn put_back(&self, jobs: impl IntoIterator<Item = Job>) {
+        lock(&self.state).waiting.extend(jobs);
     }
 
     /// Messages waiting now.
@@ -51,10 +51,10 @@ impl MemoryTransferQueue {
 
 #[async_trait]
 impl TransferQueue for MemoryTransferQueue {
-    async fn send(&self, shares: &[ShareRef]) -> Result<(), QueueError> {
+    async fn send(&self, jobs: &[Job]) -> Result<(), QueueError> {
         let mut state = lock(&self.state);
-        state.waiting.extend(shares.iter().cloned());
-        state.sent += shares.len() as u64;
+        state.waiting.extend(jobs.iter().cloned());
+        state.sent += jobs.len() as u64;
         Ok(())
     }
 }
@@ -63,11 +63,11 @@ impl TransferQueue for MemoryTransferQueue {
 mod tests {
     use super::*;
 
-    fn share(i: usize) -> ShareRef {
-        ShareRef {
+    fn share(i: usize) -> Job {
+        Job::Share(crate::queue::ShareRef {
             order_id: format!("ord_{i}"),
             seller: "usr_a".into(),
-        }
+        })
     }
 
     #[tokio::test]
