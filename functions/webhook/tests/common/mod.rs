@@ -47,6 +47,8 @@ pub struct Options {
     pub delivery: DeliveryPolicy,
     /// `DISPUTE_POLICY`.
     pub dispute_policy: DisputePolicy,
+    /// `TRANSFER_QUEUE_URL`'s queue: a payment's shares are sent there instead of paid inline.
+    pub queue: Option<Arc<dyn payouts::queue::TransferQueue>>,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
                 timeout: Duration::from_secs(30),
             },
             dispute_policy: Default::default(),
+            queue: None,
         }
     }
 }
@@ -154,6 +157,7 @@ impl Stack {
         let deps = Arc::new(Deps {
             flows: FlowDeps {
                 clock: clock.clone(),
+                queue: o.queue.clone(),
                 ..FlowDeps::new(
                     Arc::new(store::DynamoSellerAccounts::new(
                         dynamo.client.clone(),

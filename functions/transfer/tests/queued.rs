@@ -1,0 +1,200 @@
+//! A payment through the queue, on the real parts: the webhook records the shares and sends them
+//! to SQS (moto), the transfer function settles what it receives, exactly one transfer per share
+//! whatever the queue repeats, and a Stripe fault hands the message back for the next receive.
+
+#[path = "../../webhook/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::time::Duration;
+
+use common::{EUR, Options, WORKED_EXAMPLE};
+use harness::stripe::Fault;
+use payouts::ShareState;
+use payouts::queue::ShareRef;
+use serde_json::json;
+use stripe_adapter::RetryPolicy;
+use support::Queued;
+
+const VISIBLE: Duration = Duration::from_secs(30);
+
+/// The worked example paid and delivered to a webhook with a queue: its shares are on the queue.
+async fn paid(q: &Queued, order: &str) -> (String, String) {
+    let alice = q.stack.seller("usr_alice", true).await;
+    let bob = q.stack.seller("usr_bob", true).await;
+    let paid = q
+        .stack
+        .control
+        .pay(order, EUR, 10_000, &WORKED_EXAMPLE, true)
+        .await;
+    q.stack.control.wait_delivered(&paid.event).await;
+    (alice, bob)
+}
+
+#[tokio::test]
+async fn a_payment_is_paid_through_the_queue_once_per_share() {
+    let q = Queued::start(Options::default(), RetryPolicy::default()).await;
+    let (alice, bob) = paid(&q, "ord_queued").await;
+    // Recorded and sent, not paid inside the delivery.
+    assert!(q.stack.control.transfers("ord_queued").await.is_empty());
+    for seller in ["usr_alice", "usr_bob"] {
+        assert_eq!(
+            q.stack.share("ord_queued", seller).await.state,
+            ShareState::Pending
+        );
+    }
+    let messages = q.receive(VISIBLE).await;
+    let mut bodies: Vec<ShareRef> = messages
+        .iter()
+        .map(|m| sqs_queue::decode(m.body().expect("a body")).expect("a share"))
+        .collect();
+    bodies.sort_by(|a, b| a.seller.cmp(&b.seller));
+    assert_eq!(
+        bodies,
+        [
+            ShareRef {
+                order_id: "ord_queued".into(),
+                seller: "usr_alice".into()
+            },
+            ShareRef {
+                order_id: "ord_queued".into(),
+                seller: "usr_bob".into()
+            },
+        ]
+    );
+    let answer = q.settle(&messages).await;
+    assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
+    assert_eq!(q.depth().await, (0, 0));
+    for seller in ["usr_alice", "usr_bob"] {
+        assert_eq!(
+            q.stack.share("ord_queued", seller).await.state,
+            ShareState::Transferred
+        );
+    }
+    let transfers = q.stack.control.transfers("ord_queued").await;
+    assert_eq!(common::by_destination(&transfers), {
+        let mut v = vec![(alice, 2625), (bob, 6125)];
+        v.sort();
+        v
+    });
+    assert_eq!(
+        q.sink.sum(
+            "TransfersCreated",
+            &[("Function", "transfer"), ("Currency", EUR)]
+        ),
+        2.0
+    );
+}
+
+/// At-least-once delivery at its worst: a share's message ten times, received in separate
+/// batches settled by concurrent invocations, some after it was paid: one transfer.
+#[tokio::test]
+async fn the_same_message_many_times_and_at_once_is_one_transfer() {
+    let q = Queued::start(Options::default(), RetryPolicy::default()).await;
+    let (alice, _) = paid(&q, "ord_dup").await;
+    let share = ShareRef {
+        order_id: "ord_dup".into(),
+        seller: "usr_alice".into(),
+    };
+    q.resend(&share, 9).await;
+    let mut batches = Vec::new();
+    loop {
+        let messages = q.receive(VISIBLE).await;
+        if messages.is_empty() {
+            break;
+        }
+        batches.push(messages);
+    }
+    assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), 11);
+    let answers = futures::future::join_all(batches.iter().map(|batch| q.settle(batch))).await;
+    for answer in &answers {
+        assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
+    }
+    // Once more after it was paid.
+    q.resend(&share, 1).await;
+    assert_eq!(q.drain().await, 0);
+    q.stack.control.wait_idle().await;
+    let transfers = q.stack.control.transfers("ord_dup").await;
+    assert_eq!(
+        transfers
+            .iter()
+            .filter(|t| t["destination"] == json!(alice))
+            .count(),
+        1,
+        "{transfers:?}"
+    );
+    assert_eq!(q.stack.control.received(&alice, EUR).await, 2625);
+}
+
+/// A Stripe 429 or 500 on a transfer (no in-process retry, so it reaches the answer): that
+/// message is the batch's failed item and the other share is paid; the next receive pays it,
+/// once.
+#[tokio::test]
+async fn a_stripe_fault_on_a_transfer_is_retried_by_the_next_receive() {
+    for kind in ["status_429", "status_500"] {
+        let q = Queued::start(Options::default(), RetryPolicy::none()).await;
+        let order = format!("ord_{kind}");
+        let (alice, bob) = paid(&q, &order).await;
+        q.stack
+            .control
+            .fault(Fault::new("POST", "/v1/transfers", kind))
+            .await;
+        let messages = q.receive(VISIBLE).await;
+        assert_eq!(messages.len(), 2);
+        let answer = q.settle(&messages).await;
+        assert_eq!(answer.batch_item_failures.len(), 1, "{kind}: {answer:?}");
+        assert_eq!(q.depth().await, (1, 0), "{kind}: the failed one is back");
+        assert_eq!(q.drain().await, 0, "{kind}");
+        q.stack.control.wait_idle().await;
+        let transfers = q.stack.control.transfers(&order).await;
+        assert_eq!(transfers.len(), 2, "{kind}: {transfers:?}");
+        assert_eq!(q.stack.control.received(&alice, EUR).await, 2625, "{kind}");
+        assert_eq!(q.stack.control.received(&bob, EUR).await, 6125, "{kind}");
+    }
+}
+
+/// A body that is not a share reference is never settled: it is failed on every receive, so the
+/// queue's redrive policy moves it to the dead-letter queue; the good messages beside it are paid.
+#[tokio::test]
+async fn a_malformed_message_is_failed_for_the_dead_letter_queue() {
+    let q = Queued::start(Options::default(), RetryPolicy::default()).await;
+    paid(&q, "ord_bad").await;
+    q.sqs
+        .send_message()
+        .queue_url(q.queue.queue_url())
+        .message_body(r#"{"order":"ord_bad"}"#)
+        .send()
+        .await
+        .expect("send a malformed message");
+    let messages = q.receive(VISIBLE).await;
+    assert_eq!(messages.len(), 3);
+    let answer = q.settle(&messages).await;
+    let bad = messages
+        .iter()
+        .find(|m| m.body() == Some(r#"{"order":"ord_bad"}"#))
+        .and_then(|m| m.message_id())
+        .expect("the malformed message");
+    let failed: Vec<&str> = answer
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, [bad]);
+    assert_eq!(q.stack.control.transfers("ord_bad").await.len(), 2);
+}
+
+/// The worker's own retry policy rides out a short burst of 429s in-process: nothing goes back.
+#[tokio::test]
+async fn the_workers_patient_retries_ride_out_a_burst_of_429s() {
+    let q = Queued::start(Options::default(), transfer::retry_policy()).await;
+    let (alice, _) = paid(&q, "ord_patient").await;
+    q.stack
+        .control
+        .fault(Fault::new("POST", "/v1/transfers", "status_429").times(2))
+        .await;
+    let messages = q.receive(VISIBLE).await;
+    let answer = q.settle(&messages).await;
+    assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
+    assert_eq!(q.stack.control.transfers("ord_patient").await.len(), 2);
+    assert_eq!(q.stack.control.received(&alice, EUR).await, 2625);
+}
