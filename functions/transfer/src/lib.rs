@@ -1,19 +1,20 @@
 //! The `transfer` function: the worker of the transfer queue (`payouts::queue`). The webhook
-//! records an order's shares and sends one SQS message per share; this function, triggered by
-//! SQS (batches of up to 10), settles each one with `payout_flows::payment::settle_one`: exactly
-//! once whatever the queue repeats, thanks to the ledger's compare-and-set and Stripe's
-//! idempotency keys.
+//! sends each succeeded marketplace payment there as a job (and each held share that
+//! `account.updated` released); this function, triggered by SQS (batches of up to 10), runs each
+//! job with `payout_flows::worker::run_job`: the flows' own compare-and-set writes and Stripe
+//! idempotency keys, so a job run twice, or alongside a redelivery or the reconciler, moves money
+//! once.
 //!
-//! Partial batch responses (`ReportBatchItemFailures`): a message whose share could not be
-//! settled (Stripe 429/5xx/timeout, DynamoDB down, contention) is listed in
-//! `batch_item_failures`; SQS makes it visible again after the visibility timeout and the next
-//! receive settles it. Settled messages are deleted by Lambda.
+//! Partial batch responses (`ReportBatchItemFailures`): a job that did not finish (Stripe
+//! 429/5xx/timeout, DynamoDB down, contention) is listed in `batch_item_failures`; SQS makes it
+//! visible again after the visibility timeout and the next receive runs it again, finding done
+//! what was done. Finished messages are deleted by Lambda.
 //!
-//! A **malformed** body (not a share reference: we never send one, so a bug or a hand-sent
-//! message) is logged at error level and reported as failed too, never settled: after the
-//! queue's `maxReceiveCount` receives it moves to the dead-letter queue, whose alarm pages a
-//! human and which keeps the message for them to read. Acknowledging it instead would delete the
-//! only evidence; retrying costs nothing here (no Stripe call is made for it).
+//! A **malformed** body (not a job: we never send one, so a bug or a hand-sent message) is
+//! logged at error level and reported as failed too, never run: after the queue's
+//! `maxReceiveCount` receives it moves to the dead-letter queue, whose alarm pages a human and
+//! which keeps the message for them to read. Acknowledging it instead would delete the only
+//! evidence; receiving it again costs nothing (no Stripe call is made for it).
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent, SqsMessage};
 use futures::StreamExt;
 use interceptors::Metrics;
 use payout_flows::{BusinessMetrics, FlowContext, FlowDeps};
+use payouts::queue::Job;
 use stripe_adapter::RetryPolicy;
 
 /// The function name (the `Function` metric dimension).
@@ -51,7 +53,7 @@ pub fn retry_policy() -> RetryPolicy {
     }
 }
 
-/// Settles every message of the batch, [`IN_FLIGHT`] at a time; answers the ones to retry.
+/// Runs every message's job, [`IN_FLIGHT`] at a time; answers the ones to retry.
 pub async fn handle(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
     let failed: Vec<String> = futures::stream::iter(event.records)
         .map(|message| settle_message(deps, message))
@@ -64,15 +66,15 @@ pub async fn handle(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
     response
 }
 
-/// Settles one message's share; `Some(message id)` when the message must be received again.
+/// Runs one message's job; `Some(message id)` when the message must be received again.
 async fn settle_message(deps: &Deps, message: SqsMessage) -> Option<String> {
     let Some(id) = message.message_id else {
         // Lambda always sets it; without one the message cannot even be reported.
         tracing::error!("an SQS record without a message id");
         return None;
     };
-    let share = match sqs_queue::decode(message.body.as_deref().unwrap_or("")) {
-        Ok(share) => share,
+    let job = match sqs_queue::decode(message.body.as_deref().unwrap_or("")) {
+        Ok(job) => job,
         Err(malformed) => {
             let receives = message.attributes.get("ApproximateReceiveCount");
             tracing::error!(message_id = %id, receives = ?receives, error = %malformed,
@@ -80,23 +82,38 @@ async fn settle_message(deps: &Deps, message: SqsMessage) -> Option<String> {
             return Some(id);
         }
     };
-    let metrics = BusinessMetrics::new(deps.metrics.clone(), &id, "transfer.queued");
+    let metrics = BusinessMetrics::new(deps.metrics.clone(), &id, job_kind(&job));
     let cx = FlowContext {
         deps: &deps.flows,
         metrics: &metrics,
         now: deps.flows.clock.now(),
     };
-    match payout_flows::payment::settle_one(&cx, &share.order_id, &share.seller).await {
-        Ok(settled) => {
-            tracing::info!(message_id = %id, order_id = %share.order_id,
-                seller = %share.seller, state = ?settled.state, "share settled");
+    match payout_flows::worker::run_job(&cx, &job).await {
+        Ok(outcome) => {
+            tracing::info!(message_id = %id, job = %subject(&job), outcome = ?outcome, "job done");
             None
         }
         Err(failure) => {
-            tracing::warn!(message_id = %id, order_id = %share.order_id,
-                seller = %share.seller, error = %failure, "share not settled; the queue retries it");
+            tracing::warn!(message_id = %id, job = %subject(&job), error = %failure,
+                "job not finished; the queue delivers it again");
             Some(id)
         }
+    }
+}
+
+/// What a log line names of a job: its ids, not the payment's metadata.
+fn subject(job: &Job) -> String {
+    match job {
+        Job::Payment(facts) => format!("payment {}", facts.payment_intent_id),
+        Job::Share(share) => format!("share {}/{}", share.order_id, share.seller),
+    }
+}
+
+/// The job's kind, as the event type of its business metrics.
+fn job_kind(job: &Job) -> &'static str {
+    match job {
+        Job::Payment(_) => "transfer.payment",
+        Job::Share(_) => "transfer.share",
     }
 }
 

@@ -1,6 +1,6 @@
-//! A payment through the queue, on the real parts: the webhook records the shares and sends them
-//! to SQS (moto), the transfer function settles what it receives, exactly one transfer per share
-//! whatever the queue repeats, and a Stripe fault hands the message back for the next receive.
+//! A payment through the queue, on the real parts: the webhook sends the payment to SQS (moto) as
+//! a job, the transfer function pays it out, exactly one transfer per share whatever the queue
+//! repeats, and a Stripe fault hands the message back for the next receive.
 
 #[path = "../../webhook/tests/common/mod.rs"]
 mod common;
@@ -11,8 +11,7 @@ use std::time::Duration;
 use common::{EUR, Options, WORKED_EXAMPLE};
 use harness::stripe::Fault;
 use payouts::ShareState;
-use payouts::queue::ShareRef;
-use serde_json::json;
+use payouts::queue::Job;
 use stripe_adapter::RetryPolicy;
 use support::Queued;
 
@@ -35,33 +34,17 @@ async fn paid(q: &Queued, order: &str) -> (String, String) {
 async fn a_payment_is_paid_through_the_queue_once_per_share() {
     let q = Queued::start(Options::default(), RetryPolicy::default()).await;
     let (alice, bob) = paid(&q, "ord_queued").await;
-    // Recorded and sent, not paid inside the delivery.
+    // Sent, not paid inside the delivery: not even its shares are written yet.
     assert!(q.stack.control.transfers("ord_queued").await.is_empty());
-    for seller in ["usr_alice", "usr_bob"] {
-        assert_eq!(
-            q.stack.share("ord_queued", seller).await.state,
-            ShareState::Pending
-        );
-    }
+    assert_eq!(q.stack.control.calls("POST /v1/transfers").await, 0);
     let messages = q.receive(VISIBLE).await;
-    let mut bodies: Vec<ShareRef> = messages
-        .iter()
-        .map(|m| sqs_queue::decode(m.body().expect("a body")).expect("a share"))
-        .collect();
-    bodies.sort_by(|a, b| a.seller.cmp(&b.seller));
-    assert_eq!(
-        bodies,
-        [
-            ShareRef {
-                order_id: "ord_queued".into(),
-                seller: "usr_alice".into()
-            },
-            ShareRef {
-                order_id: "ord_queued".into(),
-                seller: "usr_bob".into()
-            },
-        ]
-    );
+    assert_eq!(messages.len(), 1);
+    let Job::Payment(facts) =
+        sqs_queue::decode(messages[0].body().expect("a body")).expect("a job")
+    else {
+        panic!("a payment job: {messages:?}");
+    };
+    assert_eq!(facts.metadata["veza_order_id"], "ord_queued");
     let answer = q.settle(&messages).await;
     assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
     assert_eq!(q.depth().await, (0, 0));
@@ -72,32 +55,24 @@ async fn a_payment_is_paid_through_the_queue_once_per_share() {
         );
     }
     let transfers = q.stack.control.transfers("ord_queued").await;
-    assert_eq!(common::by_destination(&transfers), {
-        let mut v = vec![(alice, 2625), (bob, 6125)];
-        v.sort();
-        v
-    });
-    assert_eq!(
-        q.sink.sum(
-            "TransfersCreated",
-            &[("Function", "transfer"), ("Currency", EUR)]
-        ),
-        2.0
-    );
+    let mut expected = vec![(alice, 2625), (bob, 6125)];
+    expected.sort();
+    assert_eq!(common::by_destination(&transfers), expected);
+    let transfer = [("Function", "transfer"), ("Currency", EUR)];
+    assert_eq!(q.sink.sum("TransfersCreated", &transfer), 2.0);
+    assert_eq!(q.sink.sum("OrdersPaid", &transfer), 1.0);
 }
 
-/// At-least-once delivery at its worst: a share's message ten times, received in separate
-/// batches settled by concurrent invocations, some after it was paid: one transfer.
+/// At-least-once delivery at its worst: a payment's message eleven times, received in separate
+/// batches run by concurrent invocations, once more after it was paid: one transfer per share.
 #[tokio::test]
 async fn the_same_message_many_times_and_at_once_is_one_transfer() {
     let q = Queued::start(Options::default(), RetryPolicy::default()).await;
-    let (alice, _) = paid(&q, "ord_dup").await;
-    let share = ShareRef {
-        order_id: "ord_dup".into(),
-        seller: "usr_alice".into(),
-    };
-    q.resend(&share, 9).await;
-    let mut batches = Vec::new();
+    let (alice, bob) = paid(&q, "ord_dup").await;
+    let first = q.receive(VISIBLE).await;
+    let job = sqs_queue::decode(first[0].body().expect("a body")).expect("a job");
+    q.resend(&job, 10).await;
+    let mut batches = vec![first];
     loop {
         let messages = q.receive(VISIBLE).await;
         if messages.is_empty() {
@@ -111,24 +86,19 @@ async fn the_same_message_many_times_and_at_once_is_one_transfer() {
         assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
     }
     // Once more after it was paid.
-    q.resend(&share, 1).await;
+    q.resend(&job, 1).await;
     assert_eq!(q.drain().await, 0);
     q.stack.control.wait_idle().await;
     let transfers = q.stack.control.transfers("ord_dup").await;
-    assert_eq!(
-        transfers
-            .iter()
-            .filter(|t| t["destination"] == json!(alice))
-            .count(),
-        1,
-        "{transfers:?}"
-    );
+    let mut expected = vec![(alice.clone(), 2625), (bob, 6125)];
+    expected.sort();
+    assert_eq!(common::by_destination(&transfers), expected);
     assert_eq!(q.stack.control.received(&alice, EUR).await, 2625);
 }
 
-/// A Stripe 429 or 500 on a transfer (no in-process retry, so it reaches the answer): that
-/// message is the batch's failed item and the other share is paid; the next receive pays it,
-/// once.
+/// A Stripe 429 or 500 on one of a payment's transfers (no in-process retry, so it reaches the
+/// answer): the job is the batch's failed item, the other share is paid; the next receive
+/// finishes it, one transfer per share.
 #[tokio::test]
 async fn a_stripe_fault_on_a_transfer_is_retried_by_the_next_receive() {
     for kind in ["status_429", "status_500"] {
@@ -140,10 +110,15 @@ async fn a_stripe_fault_on_a_transfer_is_retried_by_the_next_receive() {
             .fault(Fault::new("POST", "/v1/transfers", kind))
             .await;
         let messages = q.receive(VISIBLE).await;
-        assert_eq!(messages.len(), 2);
+        assert_eq!(messages.len(), 1);
         let answer = q.settle(&messages).await;
         assert_eq!(answer.batch_item_failures.len(), 1, "{kind}: {answer:?}");
         assert_eq!(q.depth().await, (1, 0), "{kind}: the failed one is back");
+        assert_eq!(
+            q.stack.control.transfers(&order).await.len(),
+            1,
+            "{kind}: one share paid"
+        );
         assert_eq!(q.drain().await, 0, "{kind}");
         q.stack.control.wait_idle().await;
         let transfers = q.stack.control.transfers(&order).await;
@@ -153,8 +128,8 @@ async fn a_stripe_fault_on_a_transfer_is_retried_by_the_next_receive() {
     }
 }
 
-/// A body that is not a share reference is never settled: it is failed on every receive, so the
-/// queue's redrive policy moves it to the dead-letter queue; the good messages beside it are paid.
+/// A body that is not a job is never run: it is failed on every receive, so the queue's redrive
+/// policy moves it to the dead-letter queue; the good message beside it is paid out.
 #[tokio::test]
 async fn a_malformed_message_is_failed_for_the_dead_letter_queue() {
     let q = Queued::start(Options::default(), RetryPolicy::default()).await;
@@ -167,7 +142,7 @@ async fn a_malformed_message_is_failed_for_the_dead_letter_queue() {
         .await
         .expect("send a malformed message");
     let messages = q.receive(VISIBLE).await;
-    assert_eq!(messages.len(), 3);
+    assert_eq!(messages.len(), 2);
     let answer = q.settle(&messages).await;
     let bad = messages
         .iter()

@@ -1,6 +1,6 @@
 //! The queued design against the real parts: the webhook's test stack (moto DynamoDB, the local
-//! Stripe server delivering signed events over HTTP) with its flows sending to an SQS queue on
-//! moto, and the transfer function's handler fed from that queue the way Lambda's event source
+//! Stripe server delivering signed events over HTTP) with its flows sending jobs to an SQS queue
+//! on moto, and the transfer function's handler fed from that queue the way Lambda's event source
 //! mapping feeds it ([`Queued::receive`], [`Queued::settle`]). Waits are on conditions.
 #![allow(dead_code)] // each test binary uses a different part of this support code
 
@@ -13,7 +13,7 @@ use aws_sdk_sqs::types::{Message, MessageSystemAttributeName};
 use interceptors::Metrics;
 use interceptors::metrics::MemorySink;
 use payout_flows::FlowDeps;
-use payouts::queue::ShareRef;
+use payouts::queue::Job;
 use serde_json::json;
 use sqs_queue::SqsTransferQueue;
 use stripe_adapter::{RetryPolicy, StripeAdapter};
@@ -179,11 +179,11 @@ impl Queued {
         panic!("the queue did not drain in 100 receives");
     }
 
-    /// Sends `share` `times` times more (a repeated delivery, an at-least-once duplicate).
-    pub async fn resend(&self, share: &ShareRef, times: usize) {
+    /// Sends `job` `times` times more (a repeated delivery, an at-least-once duplicate).
+    pub async fn resend(&self, job: &Job, times: usize) {
         use payouts::queue::TransferQueue;
         self.queue
-            .send(&vec![share.clone(); times])
+            .send(&vec![job.clone(); times])
             .await
             .expect("resend");
     }
