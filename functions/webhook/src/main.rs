@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use payout_flows::FlowDeps;
-use settings::{PayoutSettings, WebhookSecrets};
+use settings::{PayoutSettings, QueueSettings, WebhookSecrets};
 use webhook::{Config, Deps, FUNCTION, handle};
 use wiring::{BoxError, Clients};
 
@@ -15,18 +15,25 @@ async fn main() -> ExitCode {
 async fn deps() -> Result<Deps, BoxError> {
     let secrets = WebhookSecrets::from_env()?;
     let payout = PayoutSettings::from_env()?;
+    let queue = QueueSettings::from_env()?;
     let clients = Clients::from_env().await?;
     // Also writes the ColdStarts record.
     let interceptors = interceptors::Interceptors::from_env(FUNCTION, &webhook::ROUTES).await?;
     let stores = clients.stores;
+    let flows = FlowDeps::new(
+        stores.accounts,
+        stores.ledger,
+        stores.events,
+        clients.stripe,
+        &payout,
+    );
+    // With TRANSFER_QUEUE_URL, a payment's shares go to the transfer function; else inline.
+    let flows = match wiring::transfer_queue(&queue).await {
+        Some(queue) => flows.with_queue(queue),
+        None => flows,
+    };
     Ok(Deps {
-        flows: FlowDeps::new(
-            stores.accounts,
-            stores.ledger,
-            stores.events,
-            clients.stripe,
-            &payout,
-        ),
+        flows,
         config: Config::new(&clients.stripe_settings, &secrets),
         interceptors,
     })

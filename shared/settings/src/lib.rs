@@ -2,7 +2,7 @@
 //!
 //! Settings are loaded by section so each function reads (and is granted) only what it needs:
 //! [`StripeSettings`], [`JwtSettings`], [`TableNames`], [`HttpSettings`], [`OnboardingSettings`],
-//! [`PayoutSettings`], [`BalanceSettings`], or everything at once with [`AppSettings`].
+//! [`PayoutSettings`], [`BalanceSettings`], [`QueueSettings`], or everything at once with [`AppSettings`].
 //! Every section has `from_env()` and `from_lookup(f)`; tests use the latter so they never touch
 //! the process environment. Errors name the variable and what is wrong, and never echo a
 //! secret's value. An empty (or all-whitespace) variable counts as unset.
@@ -10,6 +10,7 @@
 mod app;
 mod env;
 mod jwt;
+mod queue;
 mod secret;
 mod stripe;
 mod tables;
@@ -19,12 +20,13 @@ pub use app::{
     ReconcileSettings,
 };
 pub use jwt::{JwksSettings, JwtAlgorithm, JwtKey, JwtSettings};
+pub use queue::QueueSettings;
 pub use secret::Secret;
 pub use stripe::{StripeSettings, WebhookSecrets};
 pub use tables::TableNames;
 
 /// Every variable any section reads (each is documented in `.env.example`).
-pub const VARIABLES: [&str; 31] = [
+pub const VARIABLES: [&str; 33] = [
     "STRIPE_CONNECT_SECRET",
     "STRIPE_CONNECT_CLIENT_ID",
     "STRIPE_WEBHOOK_SECRET",
@@ -47,6 +49,8 @@ pub const VARIABLES: [&str; 31] = [
     "WEBHOOK_EVENTS_TABLE",
     "BALANCE_CACHE_TABLE",
     "DYNAMODB_ENDPOINT",
+    "TRANSFER_QUEUE_URL",
+    "SQS_ENDPOINT",
     "FRONTEND_URL",
     "PUBLIC_API_URL",
     "ONBOARDING_STATE_SECRET",

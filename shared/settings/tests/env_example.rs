@@ -45,6 +45,7 @@ fn the_sections_read_exactly_the_listed_variables() {
     JwtSettings::from_lookup(lookup).unwrap();
     TableNames::from_lookup(lookup).unwrap();
     AppSettings::from_lookup(lookup).unwrap();
+    QueueSettings::from_lookup(lookup).unwrap();
     env.insert("JWT_ALGORITHM".into(), "ES256".into());
     let lookup = |k: &str| {
         read.borrow_mut().insert(k.to_owned());

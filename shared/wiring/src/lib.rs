@@ -1,6 +1,7 @@
 //! The clients every function builds once per cold start, in one place: the Stripe settings and
 //! client, and the DynamoDB stores (one client shared by the table adapters). Each `main.rs` adds
-//! its own settings, the interceptor facade and its `Deps`.
+//! its own settings, the interceptor facade and its `Deps`. With the `queue` feature (the webhook
+//! only), also the transfer queue's SQS client ([`transfer_queue`]).
 
 use std::sync::Arc;
 
@@ -32,4 +33,15 @@ impl Clients {
             stores,
         })
     }
+}
+
+/// The transfer queue of `settings` (`TRANSFER_QUEUE_URL`), on a client built once per cold
+/// start; `None` when unset: the flows then pay shares inline.
+#[cfg(feature = "queue")]
+pub async fn transfer_queue(
+    settings: &settings::QueueSettings,
+) -> Option<Arc<dyn payouts::queue::TransferQueue>> {
+    let url = settings.transfer_queue_url.as_deref()?;
+    let client = sqs_queue::client(settings.sqs_endpoint.as_deref()).await;
+    Some(Arc::new(sqs_queue::SqsTransferQueue::new(client, url)))
 }
