@@ -33,6 +33,25 @@ pub struct Knobs {
     pub deadline: Duration,
     /// `BENCH_FLASH_LABEL`: the design or variant measured (a row of the report).
     pub label: String,
+    /// `BENCH_FLASH_DESIGN`: `inline` (the webhook pays the shares inside the delivery) or
+    /// `queued` (it sends them to the transfer queue; the transfer worker pays them).
+    pub queued: bool,
+    /// The queued design's transfer worker (`BENCH_FLASH_WORKER_*`, see [`Worker`]).
+    pub worker: Worker,
+}
+
+/// The transfer function and its event source mapping, as template.yaml deploys them.
+pub struct Worker {
+    /// `BENCH_FLASH_WORKERS`: `ScalingConfig.MaximumConcurrency`, instances at once.
+    pub instances: usize,
+    /// `BENCH_FLASH_WORKER_BATCH`: messages per batch (`BatchSize`).
+    pub batch: usize,
+    /// `BENCH_FLASH_WORKER_RETRY` = `attempts,base_ms,max_ms`: its adapter's retries.
+    pub retry: RetryPolicy,
+    /// `BENCH_FLASH_WORKER_TIMEOUT_S`: the function's timeout.
+    pub timeout: Duration,
+    /// `BENCH_FLASH_VISIBILITY_S`: the queue's visibility timeout (a failed message's wait).
+    pub visibility: Duration,
 }
 
 fn number<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -45,20 +64,21 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> T {
     }
 }
 
-fn retry_policy() -> RetryPolicy {
-    let Ok(spec) = std::env::var("BENCH_FLASH_RETRY") else {
-        return RetryPolicy::default();
+/// `attempts,base_ms,max_ms` from `name`, else `default`.
+fn retry_policy(name: &str, default: RetryPolicy) -> RetryPolicy {
+    let Ok(spec) = std::env::var(name) else {
+        return default;
     };
     let parts: Vec<u64> = spec
         .split(',')
         .map(|p| {
             p.trim()
                 .parse()
-                .expect("BENCH_FLASH_RETRY=attempts,base_ms,max_ms")
+                .unwrap_or_else(|_| panic!("{name}=attempts,base_ms,max_ms"))
         })
         .collect();
     let [attempts, base, max] = parts[..] else {
-        panic!("BENCH_FLASH_RETRY=attempts,base_ms,max_ms, not {spec}");
+        panic!("{name}=attempts,base_ms,max_ms, not {spec}");
     };
     RetryPolicy {
         attempts: u32::try_from(attempts).expect("attempts"),
@@ -67,19 +87,42 @@ fn retry_policy() -> RetryPolicy {
     }
 }
 
+fn seconds(name: &str, default: f64) -> Duration {
+    Duration::from_secs_f64(number(name, default))
+}
+
 impl Knobs {
     pub fn from_env() -> Knobs {
         let mut knobs = Knobs {
             orders: number("BENCH_FLASH_ORDERS", 10_000),
             sellers: number("BENCH_FLASH_SELLERS", 3),
-            arrival: Duration::from_secs_f64(number("BENCH_FLASH_ARRIVAL_S", 60.0)),
+            arrival: seconds("BENCH_FLASH_ARRIVAL_S", 60.0),
             rate: number("BENCH_FLASH_RATE", 100.0),
             concurrency: number("BENCH_FLASH_CONCURRENCY", 1000),
-            redelivery: Duration::from_secs_f64(number("BENCH_FLASH_REDELIVERY_S", 60.0)),
-            retry: retry_policy(),
+            redelivery: seconds("BENCH_FLASH_REDELIVERY_S", 60.0),
+            retry: retry_policy("BENCH_FLASH_RETRY", RetryPolicy::default()),
             stripe_calls: number("BENCH_FLASH_STRIPE_CALLS", 0),
             deadline: Duration::ZERO,
             label: std::env::var("BENCH_FLASH_LABEL").unwrap_or_else(|_| "inline".into()),
+            queued: match std::env::var("BENCH_FLASH_DESIGN").as_deref() {
+                Ok("queued") => true,
+                Ok("inline") | Err(_) => false,
+                Ok(other) => panic!("BENCH_FLASH_DESIGN={other}: inline or queued"),
+            },
+            worker: Worker {
+                instances: number("BENCH_FLASH_WORKERS", 10),
+                batch: number("BENCH_FLASH_WORKER_BATCH", 10),
+                retry: retry_policy(
+                    "BENCH_FLASH_WORKER_RETRY",
+                    RetryPolicy {
+                        attempts: 10,
+                        base_delay: Duration::from_millis(250),
+                        max_delay: Duration::from_millis(4000),
+                    },
+                ),
+                timeout: seconds("BENCH_FLASH_WORKER_TIMEOUT_S", 60.0),
+                visibility: seconds("BENCH_FLASH_VISIBILITY_S", 360.0),
+            },
         };
         let goal = 1.1 * knobs.bound_s();
         knobs.deadline = Duration::from_secs_f64(number("BENCH_FLASH_DEADLINE_S", goal));
@@ -105,13 +148,25 @@ impl Knobs {
             "rate_per_s": self.rate,
             "concurrency": self.concurrency,
             "redelivery_first_s": self.redelivery.as_secs_f64(),
-            "retry": {
-                "attempts": self.retry.attempts,
-                "base_ms": self.retry.base_delay.as_millis(),
-                "max_ms": self.retry.max_delay.as_millis(),
-            },
+            "retry": retry_json(&self.retry),
             "stripe_calls_in_flight": self.stripe_calls,
             "deadline_s": self.deadline.as_secs_f64(),
+            "design": if self.queued { "queued" } else { "inline" },
+            "worker": self.queued.then(|| json!({
+                "instances": self.worker.instances,
+                "batch": self.worker.batch,
+                "retry": retry_json(&self.worker.retry),
+                "timeout_s": self.worker.timeout.as_secs_f64(),
+                "visibility_s": self.worker.visibility.as_secs_f64(),
+            })),
         })
     }
+}
+
+fn retry_json(retry: &RetryPolicy) -> Value {
+    json!({
+        "attempts": retry.attempts,
+        "base_ms": retry.base_delay.as_millis(),
+        "max_ms": retry.max_delay.as_millis(),
+    })
 }

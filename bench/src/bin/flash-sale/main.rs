@@ -16,6 +16,7 @@ mod metrics;
 mod sample;
 mod stack;
 mod verify;
+mod worker;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -85,8 +86,23 @@ async fn run(knobs: &Knobs) -> Value {
     let sampler = tokio::spawn(sample::timeline(
         control.clone(),
         deliverer.clone(),
+        stack.queue.clone(),
         stopped,
     ));
+    let worker = &knobs.worker;
+    let workers = worker::Workers::new(
+        stack.queue.clone(),
+        stack.worker_flows.clone(),
+        stack.sink.clone(),
+        worker::Mapping {
+            instances: worker.instances,
+            batch: worker.batch,
+            timeout: worker.timeout,
+            visibility: worker.visibility,
+        },
+        deliverer.start,
+    );
+    let mut instances = workers.spawn(deliverer.start + knobs.deadline);
 
     // The sale: order i is paid at i/N of the arrival window, and its event sent at once.
     let orders: Vec<String> = (0..knobs.orders)
@@ -119,9 +135,19 @@ async fn run(knobs: &Knobs) -> Value {
         last_arrival = last_arrival.max(arrived);
         undelivered += u64::from(!delivered);
     }
+    // The queued design pays after the deliveries: wait until the queue is drained.
+    let deadline = deliverer.start + knobs.deadline;
+    while !workers.drained() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let drained = workers.drained();
+    instances.abort_all();
     let stats = &deliverer.stats;
-    let all_paid_s =
-        (undelivered == 0).then(|| stats.last_delivered_ms.load(Ordering::Relaxed) as f64 / 1000.0);
+    let last_ms = stats
+        .last_delivered_ms
+        .load(Ordering::Relaxed)
+        .max(workers.stats.last_settled_ms.load(Ordering::Relaxed));
+    let all_paid_s = (undelivered == 0 && drained).then_some(last_ms as f64 / 1000.0);
     let _ = stop.send(true);
     let timeline = sampler.await.unwrap_or_default();
     let limit = control.get("rate_limit").await;
@@ -154,6 +180,8 @@ async fn run(knobs: &Knobs) -> Value {
             "per_endpoint": calls,
         },
         "deliveries": stats.json(),
+        "worker": knobs.queued.then(|| workers.stats.json()),
+        "left_in_queue": stack.queue.len(),
         "metrics": stack.sink.sums(),
         "exactness": exactness,
         "timeline": timeline,

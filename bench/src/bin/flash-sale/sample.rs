@@ -9,6 +9,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+use payouts::memory::MemoryTransferQueue;
+
 use crate::deliver::Deliverer;
 use crate::stack::Control;
 
@@ -16,6 +18,7 @@ use crate::stack::Control;
 pub async fn timeline(
     control: Control,
     deliverer: Arc<Deliverer>,
+    queue: Arc<MemoryTransferQueue>,
     mut stop: watch::Receiver<bool>,
 ) -> Vec<Value> {
     let mut rows = Vec::new();
@@ -36,6 +39,7 @@ pub async fn timeline(
             "delivered": stats.delivered.load(Ordering::Relaxed),
             "attempts": stats.attempts.load(Ordering::Relaxed),
             "in_flight": stats.in_flight.load(Ordering::Relaxed),
+            "queued": queue.len(),
         }));
     }
     rows

@@ -1,5 +1,5 @@
 //! The simulated deployment: the local Stripe server (in this process, Stripe's rate limit on)
-//! and the webhook's dependencies as its `main.rs` wires them, with the in-memory stores in
+//! and the webhook's (and the transfer worker's) dependencies as their `main.rs` wire them, with the in-memory stores in
 //! place of DynamoDB (equal to it by the contract suites; moto would be the bottleneck here, not
 //! Stripe) and one real Stripe adapter shared by every handler, as one process would share them.
 
@@ -10,7 +10,7 @@ use interceptors::{Interceptors, Metrics};
 use payout_flows::FlowDeps;
 use payouts::SellerAccount;
 use payouts::keys;
-use payouts::memory::{MemoryEventLog, MemoryLedger, MemorySellerAccounts};
+use payouts::memory::{MemoryEventLog, MemoryLedger, MemorySellerAccounts, MemoryTransferQueue};
 use payouts::ports::NewExpressAccount;
 use serde_json::{Value, json};
 use settings::{HttpSettings, PayoutSettings, Secret};
@@ -34,6 +34,10 @@ pub struct Stack {
     pub deps: Arc<Deps>,
     pub ledger: Arc<MemoryLedger>,
     pub sink: Arc<CountingSink>,
+    /// The transfer queue (sent to only in the queued design).
+    pub queue: Arc<MemoryTransferQueue>,
+    /// The transfer worker's flows: the same stores, its own Stripe client and retries.
+    pub worker_flows: FlowDeps,
 }
 
 impl Stack {
@@ -44,9 +48,12 @@ impl Stack {
             .await
             .expect("stripe-local starts");
         let control = Control::new(&stripe.base_url);
-        let adapter = StripeAdapter::new(&stripe.base_url, stripe.api_key(), STRIPE_TIMEOUT)
-            .expect("Stripe adapter")
-            .with_retry(knobs.retry);
+        let adapter_with = |retry| {
+            StripeAdapter::new(&stripe.base_url, stripe.api_key(), STRIPE_TIMEOUT)
+                .expect("Stripe adapter")
+                .with_retry(retry)
+        };
+        let adapter = adapter_with(knobs.retry);
         let stripe_ports = crate::gate::Gated::new(adapter, knobs.stripe_calls);
         let ledger = Arc::new(MemoryLedger::new());
         let sink = Arc::new(CountingSink::default());
@@ -59,14 +66,27 @@ impl Stack {
             platform_fee_bps: FEE_BPS,
             absorb_disputes: false,
         };
+        let flows = FlowDeps::new(
+            Arc::new(MemorySellerAccounts::new()),
+            ledger.clone(),
+            Arc::new(MemoryEventLog::new()),
+            Arc::new(stripe_ports),
+            &payout,
+        );
+        let worker_stripe = Arc::new(adapter_with(knobs.worker.retry));
+        let worker_flows = FlowDeps {
+            connect: worker_stripe.clone(),
+            transfers: worker_stripe,
+            ..flows.clone()
+        };
+        let queue = Arc::new(MemoryTransferQueue::default());
+        let flows = if knobs.queued {
+            flows.with_queue(queue.clone())
+        } else {
+            flows
+        };
         let deps = Arc::new(Deps {
-            flows: FlowDeps::new(
-                Arc::new(MemorySellerAccounts::new()),
-                ledger.clone(),
-                Arc::new(MemoryEventLog::new()),
-                Arc::new(stripe_ports),
-                &payout,
-            ),
+            flows,
             config: Config {
                 platform_secrets: vec![Secret::new(SIGNING_SECRET)],
                 connect_secrets: vec![Secret::new(SIGNING_SECRET)],
@@ -84,6 +104,8 @@ impl Stack {
             deps,
             ledger,
             sink,
+            queue,
+            worker_flows,
         }
     }
 
