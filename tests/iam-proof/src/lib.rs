@@ -25,4 +25,4 @@ mod wildcard;
 
 pub use check::{Grant, Report, Unexercised, check};
 pub use policy::{FunctionPolicy, PolicyError, Stack, policies};
-pub use recorder::{Access, Call, CallLog, Recorder, recording_client};
+pub use recorder::{Access, Call, CallLog, Recorder, recording_client, recording_sqs_client};

@@ -1,9 +1,9 @@
 //! Each function's IAM policy, read from the template's `AWS::Serverless::Function` resources
 //! (their inline `Policies: - Statement: ...`) and rendered for one [`Stack`]: its region, its
-//! account and the tables' physical names.
+//! account and the tables' and queues' physical names.
 //!
 //! Only what can be evaluated exactly is accepted: inline statements with `Effect`, `Action` and
-//! `Resource` (literal ARNs, `!GetAtt Table.Arn`, `!Sub` over table ARNs and names and the pseudo
+//! `Resource` (literal ARNs, `!GetAtt Table.Arn` or `Queue.Arn`, `!Sub` over table ARNs and names and the pseudo
 //! parameters). A managed policy, a SAM policy template, a role defined elsewhere, a permissions
 //! boundary, `Condition`, `NotAction` or `NotResource` is refused with the function's name, so a
 //! policy cannot pass unexamined.
@@ -32,6 +32,8 @@ pub struct Stack {
     pub account: String,
     /// Logical id (`SellerAccountsTable`) → physical name.
     pub tables: BTreeMap<String, String>,
+    /// Logical id (`TransferQueue`) → the SQS queue's physical name.
+    pub queues: BTreeMap<String, String>,
 }
 
 impl Stack {
@@ -56,7 +58,19 @@ impl Stack {
             region: "us-east-1".into(),
             account: "123456789012".into(),
             tables,
+            queues: BTreeMap::new(),
         })
+    }
+
+    /// The same stack with the queue `logical` (e.g. `TransferQueue`) named `physical`.
+    pub fn with_queue(mut self, logical: &str, physical: &str) -> Stack {
+        self.queues.insert(logical.to_owned(), physical.to_owned());
+        self
+    }
+
+    pub fn queue_arn(&self, physical: &str) -> String {
+        let (partition, region, account) = (Self::PARTITION, &self.region, &self.account);
+        format!("arn:{partition}:sqs:{region}:{account}:{physical}")
     }
 
     pub fn table_arn(&self, physical: &str) -> String {
@@ -70,6 +84,15 @@ impl Stack {
     /// The resource IAM checks `access` against: (its ARN, the same with the table's logical id
     /// for a label, e.g. `PayoutLedgerTable/index/open`).
     pub fn resource_of(&self, access: &Access) -> (String, String) {
+        if access.action.starts_with("sqs:") {
+            // An SQS access names its queue (`Access::table` holds the queue's name).
+            let logical = self
+                .queues
+                .iter()
+                .find(|(_, physical)| **physical == access.table)
+                .map_or(access.table.as_str(), |(logical, _)| logical);
+            return (self.queue_arn(&access.table), logical.to_owned());
+        }
         let logical = self
             .tables
             .iter()

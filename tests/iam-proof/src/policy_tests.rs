@@ -1,6 +1,6 @@
 use super::*;
 
-/// The four tables under test names.
+/// The four tables and the transfer queue under test names.
 pub(crate) fn stack() -> Stack {
     let tables = [
         ("SellerAccountsTable", "t-accounts"),
@@ -15,6 +15,7 @@ pub(crate) fn stack() -> Stack {
             .iter()
             .map(|(l, p)| (l.to_string(), p.to_string()))
             .collect(),
+        queues: [("TransferQueue".to_owned(), "t-transfers".to_owned())].into(),
     }
 }
 
@@ -29,7 +30,7 @@ pub(crate) fn template(policies: &str) -> String {
 const ARN: &str = "arn:aws:dynamodb:eu-west-1:111122223333:table";
 
 #[test]
-fn the_templates_functions_and_their_dynamodb_only_statements() {
+fn the_templates_functions_and_their_dynamodb_and_queue_statements() {
     let found = policies(store::schema::TEMPLATE, &stack()).expect("template.yaml");
     let names: Vec<(&str, &str)> = found
         .iter()
@@ -42,6 +43,7 @@ fn the_templates_functions_and_their_dynamodb_only_statements() {
             ("CallbackFunction", "callback"),
             ("BalanceFunction", "balance"),
             ("WebhookFunction", "webhook"),
+            ("TransferFunction", "transfer"),
             ("ReconcileFunction", "reconcile"),
         ]
     );
@@ -52,6 +54,20 @@ fn the_templates_functions_and_their_dynamodb_only_statements() {
     for p in &found {
         for s in &p.statements {
             assert!(s.allow, "{p:?}");
+            // The webhook's send to the transfer queue is the only grant outside DynamoDB.
+            if s.actions.iter().any(|a| a.starts_with("sqs:")) {
+                assert_eq!(p.function, "webhook");
+                assert_eq!(s.actions, ["sqs:SendMessage"]);
+                let queue = "arn:aws:sqs:eu-west-1:111122223333:t-transfers";
+                assert_eq!(
+                    s.resources
+                        .iter()
+                        .map(|r| r.arn.as_str())
+                        .collect::<Vec<_>>(),
+                    [queue]
+                );
+                continue;
+            }
             for a in &s.actions {
                 assert!(a.starts_with("dynamodb:"), "{}: {a}", p.function);
             }

@@ -1,4 +1,4 @@
-//! Records every DynamoDB call a client makes, as IAM authorizes it.
+//! Records every DynamoDB (and SQS) call a client makes, as IAM authorizes it.
 //!
 //! A [`Recorder`] is a client interceptor: before each operation is serialized (once per
 //! operation, not per retry attempt; failed calls need their permission too) it reads the
@@ -8,7 +8,9 @@
 //!   `Scan` names (IAM checks `<table ARN>/index/<name>` then);
 //! - `TransactWriteItems` / `TransactGetItems` (no IAM action of their own): each item's action
 //!   (`PutItem`, `UpdateItem`, `DeleteItem`, `ConditionCheckItem`, `GetItem`) on its table;
-//! - `BatchGetItem` / `BatchWriteItem`: the batch action on every table of the batch.
+//! - `BatchGetItem` / `BatchWriteItem`: the batch action on every table of the batch;
+//! - SQS `SendMessage` / `SendMessageBatch` (on the SQS client, [`recording_sqs_client`]):
+//!   `sqs:SendMessage` on the queue its URL names (IAM authorizes a batch as `SendMessage`).
 //!
 //! An operation not listed here is recorded without accesses: the check refuses it, so a new
 //! kind of call cannot pass unexamined.
@@ -25,12 +27,14 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
-/// One authorization a call needs: an IAM action on a table (or one of its indexes).
+/// One authorization a call needs: an IAM action on a table (or one of its indexes), or on a
+/// queue (an `sqs:` action).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Access {
     /// The IAM action, e.g. `dynamodb:PutItem`.
     pub action: String,
-    /// The table as the request names it (its physical name, or its ARN).
+    /// The table as the request names it (its physical name, or its ARN); for an `sqs:` action,
+    /// the queue's name.
     pub table: String,
     /// The index a `Query` or `Scan` reads.
     pub index: Option<String>,
@@ -114,6 +118,45 @@ pub async fn recording_client(endpoint: Option<&str>, recorder: Recorder) -> Cli
     Client::from_conf(config)
 }
 
+/// For tests: a function's SQS client exactly as `sqs_queue::client` builds it, with `recorder`.
+pub async fn recording_sqs_client(
+    endpoint: Option<&str>,
+    recorder: Recorder,
+) -> aws_sdk_sqs::Client {
+    let production = sqs_queue::client(endpoint).await;
+    let config = production
+        .config()
+        .to_builder()
+        .interceptor(recorder)
+        .build();
+    aws_sdk_sqs::Client::from_conf(config)
+}
+
+/// The queue a queue URL names (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a local
+/// server's `http://host/<account>/<name>`): its last path segment.
+fn queue_name(url: &str) -> &str {
+    url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
+}
+
+/// What IAM checks for an SQS operation: `SendMessageBatch` is authorized as `sqs:SendMessage`.
+fn sqs_accesses(input: &Input) -> Option<Vec<Access>> {
+    use aws_sdk_sqs::operation as sqs;
+    let url = None
+        .or_else(|| {
+            let i = input.downcast_ref::<sqs::send_message_batch::SendMessageBatchInput>()?;
+            i.queue_url()
+        })
+        .or_else(|| {
+            let i = input.downcast_ref::<sqs::send_message::SendMessageInput>()?;
+            i.queue_url()
+        })?;
+    Some(vec![Access {
+        action: "sqs:SendMessage".to_owned(),
+        table: queue_name(url).to_owned(),
+        index: None,
+    }])
+}
+
 fn access(action: &str, table: &str, index: Option<&str>) -> Access {
     Access {
         action: format!("dynamodb:{action}"),
@@ -138,6 +181,9 @@ fn no_index<T>(_: &T) -> Option<&str> {
 
 /// What IAM checks for `operation` with `input`.
 fn accesses(operation: &str, input: &Input) -> Vec<Access> {
+    if let Some(sqs) = sqs_accesses(input) {
+        return sqs;
+    }
     let one = None
         .or_else(|| single(input, op::get_item::GetItemInput::table_name, no_index))
         .or_else(|| single(input, op::put_item::PutItemInput::table_name, no_index))

@@ -121,3 +121,35 @@ async fn a_batch_needs_its_action_on_every_table_and_unknown_operations_need_a_m
         ]
     );
 }
+
+/// A batch send is authorized as `sqs:SendMessage` on the queue its URL names; failed calls are
+/// recorded too.
+#[tokio::test]
+async fn an_sqs_batch_send_needs_send_message_on_its_queue() {
+    use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+    let log = CallLog::default();
+    let client = recording_sqs_client(Some("http://127.0.0.1:1"), log.recorder("f")).await;
+    let entry = SendMessageBatchRequestEntry::builder()
+        .id("0")
+        .message_body("{}")
+        .build()
+        .expect("entry");
+    let _ = client
+        .send_message_batch()
+        .queue_url("http://127.0.0.1:1/123456789012/t-transfers")
+        .entries(entry)
+        .send()
+        .await;
+    let calls = log.calls().remove("f").unwrap_or_default();
+    assert_eq!(
+        calls,
+        [Call {
+            operation: "SendMessageBatch".into(),
+            accesses: vec![Access {
+                action: "sqs:SendMessage".into(),
+                table: "t-transfers".into(),
+                index: None,
+            }],
+        }]
+    );
+}

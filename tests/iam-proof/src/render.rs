@@ -1,5 +1,5 @@
 //! A statement's `Resource` entry rendered for a stack: a literal ARN (wildcards allowed),
-//! `!GetAtt Table.Arn` / `Fn::GetAtt: [Table, Arn]`, or `!Sub` / `Fn::Sub` (string form) over
+//! `!GetAtt Table.Arn` / `Fn::GetAtt: [Table, Arn]` (or a queue's `Arn`), or `!Sub` / `Fn::Sub` (string form) over
 //! `${Table.Arn}`, `${Table}` (its name) and the pseudo parameters `AWS::Partition`,
 //! `AWS::Region`, `AWS::AccountId`, `AWS::URLSuffix`. Anything else is refused.
 
@@ -52,8 +52,17 @@ pub fn render(value: &Value, stack: &Stack) -> Result<Resource, String> {
     }
 }
 
-/// The ARN of a table of the template.
+/// The ARN of a table or a queue of the template.
 fn get_att(target: &str, attribute: &str, stack: &Stack) -> Result<Resource, String> {
+    if let Some(queue) = stack.queues.get(target) {
+        if attribute != "Arn" {
+            return Err(format!("!GetAtt {target}.{attribute} is not modelled"));
+        }
+        return Ok(Resource {
+            arn: stack.queue_arn(queue),
+            label: target.to_owned(),
+        });
+    }
     let physical = stack
         .tables
         .get(target)

@@ -101,7 +101,8 @@ fn assert_every_metric_emitted(captured: &[Captured], agg: &Aggregator) {
         missing.join("\n")
     );
     for c in captured {
-        let per_request = c.function != reconcile::FUNCTION;
+        // The reconciler (a schedule) and the transfer function (SQS) serve no requests.
+        let per_request = ![reconcile::FUNCTION, transfer::FUNCTION].contains(&c.function);
         for metric in [names::COLD_STARTS, names::REQUESTS] {
             let wrote = c.lines.iter().any(|l| l.contains(&format!("\"{metric}\"")));
             let want = metric == names::COLD_STARTS || per_request;

@@ -1,4 +1,4 @@
-//! Real traffic through the five functions on the local stack: a moto DynamoDB (one set of the
+//! Real traffic through the six functions on the local stack: a moto DynamoDB (one set of the
 //! template's tables shared by all five, as in a deployed stack), the local Stripe server over
 //! HTTP with the real `StripeAdapter`, and each function's `Deps` wired as its main.rs wires them
 //! (settings read from one environment map) except that metrics go to a `MemorySink` per
@@ -14,6 +14,7 @@
 //! written, and every DynamoDB call each function made: the dashboards proof (dashboards.rs)
 //! reads the records, the IAM proof (iam.rs) the calls.
 
+mod queued;
 mod reconciler;
 mod sellers;
 pub mod support;
@@ -44,24 +45,27 @@ pub struct Captured {
 #[allow(dead_code)] // dashboards.rs reads `captured`, iam.rs the rest (each compiles this module)
 pub struct Traffic {
     pub captured: Vec<Captured>,
-    /// Every DynamoDB call, per function.
+    /// Every DynamoDB (and SQS) call, per function.
     pub calls: CallLog,
     /// The tables the calls went to.
     pub tables: TableNames,
+    /// The transfer queue's name (the webhook's sends went to it).
+    pub queue: String,
 }
 
 /// Drives the scenarios and returns the records and calls of onboard, callback, balance,
-/// webhook and reconcile.
+/// webhook, reconcile and transfer (a payment through the queue, [`queued`]).
 pub async fn drive() -> Traffic {
     let stack = Stack::start().await;
     let sellers = sellers::onboarding(&stack).await;
     webhooks::deliveries(&stack, &sellers).await;
     webhooks::disputes(&stack, &sellers).await;
     reconciler::runs(&stack, &sellers).await;
+    let queued = queued::payment(&stack).await;
     // Last, so seller A holds money from the webhook's and the reconciler's transfers.
     sellers::balance(&stack).await;
     sellers::payouts(&stack).await;
-    let captured = stack
+    let mut captured: Vec<Captured> = stack
         .sinks
         .iter()
         .map(|(function, sink)| Captured {
@@ -69,10 +73,15 @@ pub async fn drive() -> Traffic {
             lines: sink.lines(),
         })
         .collect();
+    captured.push(Captured {
+        function: transfer::FUNCTION,
+        lines: queued.sink.lines(),
+    });
     Traffic {
         captured,
         calls: stack.calls,
         tables: stack.tables,
+        queue: queued.queue,
     }
 }
 
