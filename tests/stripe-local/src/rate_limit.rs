@@ -17,12 +17,17 @@ use crate::error::ApiError;
 use crate::state::Shared;
 
 /// `{"per_second": 100, "burst": 100}` (Stripe's documented live-mode default is 100 operations
-/// per second).
+/// per second), and optionally `"latency_ms"`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
     pub per_second: f64,
     pub burst: f64,
+    /// How long an admitted request takes before it runs: Stripe's own time to answer, which
+    /// this server otherwise lacks. With it, how many calls a design keeps in flight decides
+    /// whether it can use the whole limit (a refused request is answered at once).
+    #[serde(default)]
+    pub latency_ms: u64,
 }
 
 #[derive(Debug, Default)]
@@ -64,6 +69,10 @@ impl RateLimiter {
         self.lock().as_ref().map(|b| b.limit)
     }
 
+    fn latency(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.limit().map_or(0, |l| l.latency_ms))
+    }
+
     /// Requests admitted and refused under the current limit (zero without one).
     pub fn counts(&self) -> Counts {
         Counts {
@@ -99,6 +108,7 @@ impl RateLimiter {
 /// The API's rate limit, in front of the faults and the idempotency layer.
 pub async fn layer(State(state): State<Shared>, req: Request, next: Next) -> Response {
     if state.rate_limit.admit(Instant::now()) {
+        tokio::time::sleep(state.rate_limit.latency()).await;
         next.run(req).await
     } else {
         ApiError::rate_limited().into_response()
@@ -121,6 +131,7 @@ mod tests {
         limiter.set(Some(Limit {
             per_second: 10.0,
             burst: 3.0,
+            latency_ms: 0,
         }));
         let admitted = (0..5).filter(|_| limiter.admit(t0)).count();
         assert_eq!(admitted, 3, "the burst");

@@ -45,3 +45,21 @@ async fn over_the_limit_requests_get_stripes_429_and_create_nothing() {
     let answers = join_all((0..10).map(|_| local.post_form("/v1/transfers", &form, &[]))).await;
     assert!(answers.iter().all(|r| r.status == 200));
 }
+
+#[tokio::test]
+async fn an_admitted_request_takes_the_limits_latency() {
+    let local = start().await;
+    local
+        .control(
+            "rate_limit",
+            json!({ "per_second": 100.0, "burst": 100.0, "latency_ms": 300 }),
+        )
+        .await;
+    let begun = std::time::Instant::now();
+    let answer = local.get_api("/v1/balance", &[]).await;
+    assert_eq!(answer.status, 200);
+    // A lower bound the server guarantees (it sleeps first), not a measurement.
+    assert!(begun.elapsed() >= std::time::Duration::from_millis(300));
+    let limit = local.control_get("rate_limit").await;
+    assert_eq!(limit["limit"]["latency_ms"], 300);
+}

@@ -15,6 +15,9 @@ pub struct Knobs {
     pub arrival: Duration,
     /// `BENCH_FLASH_RATE`: Stripe's limit, requests per second (burst: one second's worth).
     pub rate: f64,
+    /// `BENCH_FLASH_STRIPE_LATENCY_MS`: how long Stripe takes to answer an admitted request
+    /// (default 0: the local server's own speed).
+    pub latency: Duration,
     /// `BENCH_FLASH_CONCURRENCY`: handler instances at once (Lambda's concurrency: 1000 is an
     /// account's default quota); a delivery finding none free is throttled (a non-2xx).
     pub concurrency: usize,
@@ -46,7 +49,8 @@ pub struct Worker {
     pub instances: usize,
     /// `BENCH_FLASH_WORKER_BATCH`: messages per batch (`BatchSize`).
     pub batch: usize,
-    /// `BENCH_FLASH_WORKER_RETRY` = `attempts,base_ms,max_ms`: its adapter's retries.
+    /// `BENCH_FLASH_WORKER_RETRY` = `attempts,base_ms,max_ms`: its adapter's retries (default:
+    /// the function's own, `transfer::retry_policy()`).
     pub retry: RetryPolicy,
     /// `BENCH_FLASH_WORKER_TIMEOUT_S`: the function's timeout.
     pub timeout: Duration,
@@ -98,6 +102,7 @@ impl Knobs {
             sellers: number("BENCH_FLASH_SELLERS", 3),
             arrival: seconds("BENCH_FLASH_ARRIVAL_S", 60.0),
             rate: number("BENCH_FLASH_RATE", 100.0),
+            latency: Duration::from_millis(number("BENCH_FLASH_STRIPE_LATENCY_MS", 0)),
             concurrency: number("BENCH_FLASH_CONCURRENCY", 1000),
             redelivery: seconds("BENCH_FLASH_REDELIVERY_S", 60.0),
             retry: retry_policy("BENCH_FLASH_RETRY", RetryPolicy::default()),
@@ -110,18 +115,11 @@ impl Knobs {
                 Ok(other) => panic!("BENCH_FLASH_DESIGN={other}: inline or queued"),
             },
             worker: Worker {
-                instances: number("BENCH_FLASH_WORKERS", 10),
+                instances: number("BENCH_FLASH_WORKERS", 4),
                 batch: number("BENCH_FLASH_WORKER_BATCH", 10),
-                retry: retry_policy(
-                    "BENCH_FLASH_WORKER_RETRY",
-                    RetryPolicy {
-                        attempts: 10,
-                        base_delay: Duration::from_millis(250),
-                        max_delay: Duration::from_millis(4000),
-                    },
-                ),
-                timeout: seconds("BENCH_FLASH_WORKER_TIMEOUT_S", 60.0),
-                visibility: seconds("BENCH_FLASH_VISIBILITY_S", 360.0),
+                retry: retry_policy("BENCH_FLASH_WORKER_RETRY", transfer::retry_policy()),
+                timeout: seconds("BENCH_FLASH_WORKER_TIMEOUT_S", 120.0),
+                visibility: seconds("BENCH_FLASH_VISIBILITY_S", 720.0),
             },
         };
         let goal = 1.1 * knobs.bound_s();
@@ -146,6 +144,7 @@ impl Knobs {
             "sellers": self.sellers,
             "arrival_s": self.arrival.as_secs_f64(),
             "rate_per_s": self.rate,
+            "stripe_latency_ms": self.latency.as_millis(),
             "concurrency": self.concurrency,
             "redelivery_first_s": self.redelivery.as_secs_f64(),
             "retry": retry_json(&self.retry),

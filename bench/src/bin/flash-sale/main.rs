@@ -20,7 +20,7 @@ mod worker;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
@@ -75,7 +75,9 @@ async fn run(knobs: &Knobs) -> Value {
     }
     let users: Vec<String> = sellers.iter().map(|(u, _)| u.clone()).collect();
 
-    control.set_rate_limit(Some(knobs.rate)).await;
+    control
+        .set_rate_limit(Some(knobs.rate), knobs.latency)
+        .await;
     let deliverer = Arc::new(Deliverer::new(
         stack.deps.clone(),
         knobs.concurrency,
@@ -154,7 +156,7 @@ async fn run(knobs: &Knobs) -> Value {
 
     // Counted before the read-back below, whose own listing is not the sale's.
     let calls = verify::calls(&control).await;
-    control.set_rate_limit(None).await;
+    control.set_rate_limit(None, Duration::ZERO).await;
     let expected = verify::Expected {
         orders: &orders,
         sellers: &sellers,

@@ -207,8 +207,13 @@ impl Control {
         self.get(&format!("events/{id}")).await.to_string()
     }
 
-    pub async fn set_rate_limit(&self, per_second: Option<f64>) {
-        let body = per_second.map_or(json!({}), |r| json!({ "per_second": r, "burst": r }));
+    /// Stripe's rate limit (`None`: off), each admitted request answered after `latency`.
+    pub async fn set_rate_limit(&self, per_second: Option<f64>, latency: Duration) {
+        let latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        let body = per_second.map_or(
+            json!({}),
+            |r| json!({ "per_second": r, "burst": r, "latency_ms": latency_ms }),
+        );
         self.post("rate_limit", body).await;
     }
 }

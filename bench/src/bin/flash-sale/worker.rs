@@ -1,17 +1,18 @@
-//! The queued design's other half: the transfer worker, as Lambda runs it from the queue. An
+//! The queued design's other half: the transfer function, as Lambda runs it from the queue. An
 //! event source mapping with `ScalingConfig.MaximumConcurrency` runs at most `instances` of it at
-//! once, each given a batch of up to `batch` messages; each message is one job (a payment to pay
-//! out) run by `payout_flows::worker::run_job` (what the transfer function runs), the batch's
-//! messages at once. A message whose job failed (a 429 the adapter's retries did not outlast, a batch cut
-//! off at the function's timeout) is reported as a batch item failure: the queue makes it visible
-//! again when its visibility timeout ends, and it is taken again.
+//! once, each invoked with a batch of up to `batch` messages as an `SqsEvent`, answered by
+//! `transfer::handle` itself (its own concurrency within a batch and its Stripe retries). A
+//! message it reports failed (a 429 its retries did not outlast), or a whole batch cut off at the
+//! function's timeout, is made visible again when the queue's visibility timeout ends, and taken
+//! again.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use interceptors::Metrics;
-use payout_flows::{BusinessMetrics, FlowContext, FlowDeps};
+use payout_flows::FlowDeps;
 use payouts::memory::MemoryTransferQueue;
 use payouts::queue::Job;
 use serde_json::{Value, json};
@@ -61,8 +62,7 @@ impl Stats {
 
 pub struct Workers {
     pub queue: Arc<MemoryTransferQueue>,
-    flows: FlowDeps,
-    sink: Arc<CountingSink>,
+    function: transfer::Deps,
     mapping: Mapping,
     start: Instant,
     pub stats: Stats,
@@ -81,8 +81,10 @@ impl Workers {
     ) -> Arc<Workers> {
         Arc::new(Workers {
             queue,
-            flows,
-            sink,
+            function: transfer::Deps {
+                flows,
+                metrics: Metrics::new(transfer::FUNCTION, sink),
+            },
             mapping,
             start,
             stats: Stats::default(),
@@ -127,50 +129,54 @@ impl Workers {
         let stats = &self.stats;
         stats.batches.fetch_add(1, Ordering::Relaxed);
         let taken = batch.len() as u64;
-        let mut settling = JoinSet::new();
-        for share in batch.clone() {
-            let workers = self.clone();
-            settling.spawn(async move { (workers.settle(&share).await, share) });
-        }
-        let mut done = Vec::new();
-        let cut_off = tokio::time::timeout(self.mapping.timeout, async {
-            while let Some(joined) = settling.join_next().await {
-                done.push(joined.expect("a settling task"));
-            }
-        })
-        .await
-        .is_err();
-        settling.abort_all();
-        if cut_off {
-            stats.timed_out.fetch_add(1, Ordering::Relaxed);
-        }
-        let mut failed: Vec<Job> = batch
-            .into_iter()
-            .filter(|share| !done.iter().any(|(_, s)| s == share))
+        let records = batch
+            .iter()
+            .enumerate()
+            .map(|(i, job)| {
+                let mut message = SqsMessage::default();
+                message.message_id = Some(i.to_string());
+                message.body = Some(sqs_queue::encode(job));
+                message
+            })
             .collect();
-        failed.extend(done.into_iter().filter(|(ok, _)| !ok).map(|(_, s)| s));
+        let mut event = SqsEvent::default();
+        event.records = records;
+        let answer = tokio::time::timeout(
+            self.mapping.timeout,
+            transfer::handle(&self.function, event),
+        )
+        .await;
+        let failed: Vec<Job> = match answer {
+            Ok(response) => {
+                let ids: Vec<&str> = response
+                    .batch_item_failures
+                    .iter()
+                    .map(|f| f.item_identifier.as_str())
+                    .collect();
+                let done = batch.len() - ids.len();
+                self.done(done as u64);
+                batch
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| ids.contains(&i.to_string().as_str()))
+                    .map(|(_, job)| job)
+                    .collect()
+            }
+            Err(_) => {
+                // Cut off: Lambda reports the whole batch failed, whatever its jobs did.
+                stats.timed_out.fetch_add(1, Ordering::Relaxed);
+                batch
+            }
+        };
         // Counted again while they wait to be visible, so the queue never looks drained between.
         self.make_visible_later(failed);
         stats.in_flight.fetch_sub(taken, Ordering::Relaxed);
     }
 
-    /// Runs one job; `true` when it is done.
-    async fn settle(&self, job: &Job) -> bool {
-        let metrics = Metrics::new("transfer", self.sink.clone());
-        let metrics = BusinessMetrics::new(metrics, "queue", "job");
-        let cx = FlowContext {
-            deps: &self.flows,
-            metrics: &metrics,
-            now: payouts::clock::unix_now(),
-        };
-        let done = payout_flows::worker::run_job(&cx, job).await.is_ok();
-        let stats = &self.stats;
-        if done {
-            let at = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
-            stats.settled.fetch_add(1, Ordering::Relaxed);
-            stats.last_settled_ms.fetch_max(at, Ordering::Relaxed);
-        }
-        done
+    fn done(&self, jobs: u64) {
+        let at = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.stats.settled.fetch_add(jobs, Ordering::Relaxed);
+        self.stats.last_settled_ms.fetch_max(at, Ordering::Relaxed);
     }
 
     /// Failed messages come back after the visibility timeout (counted in flight until then).
