@@ -13,7 +13,7 @@ venv: ## only create/update .venv from requirements-dev.txt
 lint-template: venv ## cfn-lint + sam validate --lint + lint of the SAM-transformed template (offline)
 	@scripts/lint-template.sh
 
-package: venv ## release arm64 zips of the four functions (target/lambda/*/bootstrap.zip) with their sizes
+package: venv ## release arm64 zips of the six functions (target/lambda/*/bootstrap.zip) with their sizes
 	@scripts/package.sh
 
 .PHONY: e2e invoke-events reconcile web bench

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Release arm64 artifacts for the five Lambda functions: target/lambda/<fn>/bootstrap.zip.
+# Release arm64 artifacts for the six Lambda functions: target/lambda/<fn>/bootstrap.zip.
 # Prints each zip's size and fails when one is over the budget (MAX_ZIP_BYTES, default 5 MiB).
 # The architecture aims at 4 MB; measured with opt-level z + fat LTO + strip: 4.2 MiB for the
 # API functions, 4.5 MiB for the webhook (async-stripe's generated types and aws-lc dominate).
@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-FUNCTIONS=(onboard callback balance webhook reconcile)
+FUNCTIONS=(onboard callback balance webhook reconcile transfer)
 MAX_ZIP_BYTES="${MAX_ZIP_BYTES:-5242880}"
 VENV="${VENV:-.venv}"
 
