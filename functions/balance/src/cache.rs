@@ -1,6 +1,7 @@
 //! The balance read path: DynamoDB cache first, Stripe on a miss, one refresher per seller.
 //!
-//! - Fresh (`age < ttl`): served from the cache, no Stripe call.
+//! - Fresh (`age < ttl`): served from the cache entry read with the seller's account (one
+//!   DynamoDB round trip for both), no Stripe call.
 //! - Miss or expired: the caller that wins `try_claim_refresh` re-reads the cache once (a
 //!   refresher may have just stored a value, which also releases its claim), then calls Stripe
 //!   once and stores the result. Concurrent callers serve the previous (stale) value if there is one, else poll the
@@ -62,13 +63,15 @@ pub struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// The balance of `stripe_account_id` (owned by `user_id`, the cache key).
-    pub async fn read(&self, user_id: &str, stripe_account_id: &str) -> Result<Served, ApiError> {
+    /// The balance of `stripe_account_id` (owned by `user_id`, the cache key), given what the
+    /// cache held when the seller was read (`SellerView`: one round trip for both).
+    pub async fn read(
+        &self,
+        user_id: &str,
+        stripe_account_id: &str,
+        cached: Option<CachedBalance>,
+    ) -> Result<Served, ApiError> {
         let now = self.clock.now();
-        let cached = self.cache.get(user_id).await.unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "balance cache read failed; asking Stripe");
-            None
-        });
         if let Some(c) = cached.as_ref().filter(|c| self.is_fresh(c, now)) {
             return Ok(self.hit(c.clone(), false));
         }

@@ -22,7 +22,8 @@ pub mod payouts;
 use std::sync::Arc;
 
 use ::payouts::clock::Clock;
-use ::payouts::ports::{BalanceCache, Balances, Ledger, SellerAccounts};
+use ::payouts::ports::{BalanceCache, Balances, Ledger};
+use ::payouts::seller_view::SellerView;
 use ::payouts::{Money, OnboardingStatus};
 use http::{Method, StatusCode};
 use interceptors::{ApiError, Body, Ctx, Interceptors, Request, Response, Route};
@@ -39,7 +40,8 @@ pub const FUNCTION: &str = "balance";
 
 /// Everything the handler needs; built once per cold start (tests build it by hand).
 pub struct Deps {
-    pub accounts: Arc<dyn SellerAccounts>,
+    /// The seller's account and cached balance, read together (one round trip on a cache hit).
+    pub view: Arc<dyn SellerView>,
     pub cache: Arc<dyn BalanceCache>,
     pub balances: Arc<dyn Balances>,
     /// The payout ledger (the history's shares).
@@ -95,12 +97,12 @@ pub async fn handle(deps: &Deps, req: Request) -> Response<Body> {
 
 async fn balance(deps: &Deps, ctx: Ctx) -> Result<Response<Body>, ApiError> {
     let user_id = &ctx.seller()?.user_id;
-    let account = deps
-        .accounts
-        .find_by_user(user_id)
+    let seen = deps
+        .view
+        .seller_with_balance(user_id)
         .await
         .map_err(interceptors::error::ports::store)?;
-    let body = match account {
+    let body = match seen.account {
         None => BalanceBody::without_balance(OnboardingStatus::NotStarted),
         Some(a) if a.status() != OnboardingStatus::Complete => {
             BalanceBody::without_balance(a.status())
@@ -113,7 +115,9 @@ async fn balance(deps: &Deps, ctx: Ctx) -> Result<Response<Body>, ApiError> {
                 clock: deps.clock.as_ref(),
                 metrics: ctx.metrics(),
             };
-            let served = reader.read(user_id, &a.stripe_account_id).await?;
+            let served = reader
+                .read(user_id, &a.stripe_account_id, seen.cached)
+                .await?;
             BalanceBody {
                 status: OnboardingStatus::Complete,
                 available: served.cached.balance.available,

@@ -24,7 +24,7 @@ async fn deps() -> Result<Deps, BoxError> {
         clients.stripe_settings.timeout * attempts,
     );
     Ok(Deps {
-        accounts: clients.stores.accounts,
+        view: clients.stores.seller_view,
         cache: clients.stores.balance_cache,
         balances: clients.stripe,
         ledger: clients.stores.ledger,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use harness::apigw::assert_problem;
 use interceptors::names;
 use serde_json::{Value, json};
-use store::{DynamoBalanceCache, DynamoSellerAccounts};
+use store::DynamoBalanceCache;
 use world::*;
 
 #[tokio::test]
@@ -31,7 +31,11 @@ async fn an_unreachable_cache_does_not_stop_the_balance() {
 async fn a_missing_table_is_an_internal_error_not_an_outage() {
     let mut w = world().await;
     let (client, _) = support::tables().await;
-    w.deps.accounts = Arc::new(DynamoSellerAccounts::new(client, "no-such-table"));
+    w.deps.view = Arc::new(store::DynamoSellerView::new(
+        client,
+        "no-such-table",
+        "no-such-table-either",
+    ));
     let resp = w.get("seller-1", "").await;
     let doc = assert_problem(&resp, 500, "internal_error");
     assert_eq!(

@@ -22,6 +22,7 @@ pub mod ports;
 pub mod queue;
 pub mod rate;
 pub mod refund;
+pub mod seller_view;
 pub mod settlement;
 #[cfg(test)]
 mod testkit;

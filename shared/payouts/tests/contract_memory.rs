@@ -36,3 +36,20 @@ in_memory! {
 async fn transfer_queue() {
     transfer_queue_contract(async || MemoryTransferQueue::default()).await;
 }
+
+#[tokio::test]
+async fn seller_view() {
+    use payouts::contract::{ViewedStores, seller_view_contract};
+    use payouts::seller_view::TwoReads;
+    use std::sync::Arc;
+    seller_view_contract(async || {
+        let accounts = Arc::new(MemorySellerAccounts::new());
+        let cache = Arc::new(MemoryBalanceCache::new());
+        ViewedStores {
+            accounts: accounts.clone(),
+            cache: cache.clone(),
+            view: Arc::new(TwoReads { accounts, cache }),
+        }
+    })
+    .await;
+}

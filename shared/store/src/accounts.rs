@@ -35,7 +35,7 @@ pub struct DynamoSellerAccounts {
     table: String,
 }
 
-fn user_pk(user_id: &str) -> String {
+pub(crate) fn user_pk(user_id: &str) -> String {
     format!("USER#{user_id}")
 }
 

@@ -33,6 +33,26 @@ fn corrupt(user_id: &str, what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("balance cache {user_id}: {what}"))
 }
 
+/// The cached balance an item holds (`None` for an item with only a refresh claim).
+pub(crate) fn cached_from_item(
+    user_id: &str,
+    mut item: Item,
+) -> Result<Option<CachedBalance>, StoreError> {
+    let Some(balance) = item.remove("balance") else {
+        return Ok(None);
+    };
+    let balance: Balance = serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(balance)
+        .map_err(|e| corrupt(user_id, e))?;
+    let fetched_at = match item.get("fetched_at") {
+        Some(AttributeValue::N(v)) => v.parse().map_err(|e| corrupt(user_id, e))?,
+        _ => return Err(corrupt(user_id, "fetched_at missing")),
+    };
+    Ok(Some(CachedBalance {
+        balance,
+        fetched_at,
+    }))
+}
+
 #[async_trait]
 impl BalanceCache for DynamoBalanceCache {
     async fn get(&self, user_id: &str) -> Result<Option<CachedBalance>, StoreError> {
@@ -45,23 +65,8 @@ impl BalanceCache for DynamoBalanceCache {
             .send()
             .await
             .map_err(|e| other("GetItem", e))?;
-        let Some(mut item) = out.item else {
-            return Ok(None);
-        };
-        // An item with only a refresh claim has no balance yet.
-        let Some(balance) = item.remove("balance") else {
-            return Ok(None);
-        };
-        let balance: Balance = serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(balance)
-            .map_err(|e| corrupt(user_id, e))?;
-        let fetched_at = match item.get("fetched_at") {
-            Some(AttributeValue::N(v)) => v.parse().map_err(|e| corrupt(user_id, e))?,
-            _ => return Err(corrupt(user_id, "fetched_at missing")),
-        };
-        Ok(Some(CachedBalance {
-            balance,
-            fetched_at,
-        }))
+        out.item
+            .map_or(Ok(None), |item| cached_from_item(user_id, item))
     }
 
     async fn put(

@@ -16,6 +16,7 @@ mod item;
 mod ledger;
 mod rate;
 pub mod schema;
+mod seller_view;
 mod stores;
 
 pub use accounts::DynamoSellerAccounts;
@@ -25,4 +26,5 @@ pub use client::{client, retries, sdk_config, timeouts};
 pub use events::{DynamoEventLog, EVENT_RETENTION_SECS};
 pub use ledger::DynamoLedger;
 pub use payouts::ports::StoreError;
+pub use seller_view::DynamoSellerView;
 pub use stores::Stores;

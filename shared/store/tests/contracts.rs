@@ -31,3 +31,29 @@ on_dynamodb! {
     balance_cache: balance_cache_contract(DynamoBalanceCache on balance_cache);
     rate_buckets: rate_buckets_contract(DynamoEventLog on webhook_events);
 }
+
+#[tokio::test]
+async fn seller_view() {
+    use payouts::contract::{ViewedStores, seller_view_contract};
+    use std::sync::Arc;
+    seller_view_contract(async || {
+        let db = harness::dynamo().await;
+        let tables = db.tables().await;
+        ViewedStores {
+            accounts: Arc::new(DynamoSellerAccounts::new(
+                db.client.clone(),
+                &tables.seller_accounts,
+            )),
+            cache: Arc::new(DynamoBalanceCache::new(
+                db.client.clone(),
+                &tables.balance_cache,
+            )),
+            view: Arc::new(store::DynamoSellerView::new(
+                db.client,
+                &tables.seller_accounts,
+                &tables.balance_cache,
+            )),
+        }
+    })
+    .await;
+}

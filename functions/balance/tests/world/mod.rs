@@ -50,11 +50,18 @@ pub async fn world_with(policy: CachePolicy, adapter: impl Fn(&Stripe) -> Stripe
         &tables.seller_accounts,
     ));
     let ledger = Arc::new(DynamoLedger::new(client.clone(), &tables.payout_ledger));
-    let cache = Arc::new(DynamoBalanceCache::new(client, &tables.balance_cache));
+    let cache = Arc::new(DynamoBalanceCache::new(
+        client.clone(),
+        &tables.balance_cache,
+    ));
     let (interceptors, metrics) = support::interceptors(balance::FUNCTION, true).await;
     let clock = Arc::new(ManualClock::starting_now());
     let deps = balance::Deps {
-        accounts: accounts.clone(),
+        view: Arc::new(store::DynamoSellerView::new(
+            client.clone(),
+            &tables.seller_accounts,
+            &tables.balance_cache,
+        )),
         cache: cache.clone(),
         balances: Arc::new(adapter(&stripe)),
         ledger: ledger.clone(),

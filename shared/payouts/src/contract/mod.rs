@@ -19,6 +19,7 @@ mod ledger;
 mod ledger_shares;
 mod queue;
 mod rate;
+mod seller_view;
 pub mod stripe;
 
 use std::any::Any;
@@ -37,6 +38,7 @@ pub use events::{checkpoints_contract, event_log_contract};
 pub use ledger::ledger_contract;
 pub use queue::{Drain, transfer_queue_contract};
 pub use rate::rate_buckets_contract;
+pub use seller_view::{ViewedStores, seller_view_contract};
 pub use stripe::stripe_contract;
 
 /// Runs each named case (an `async fn(Arc<dyn Port>)`) on a fresh store from `$fresh`.

@@ -91,6 +91,7 @@ struct Adapters {
     ledger: Arc<DynamoLedger>,
     events: Arc<DynamoEventLog>,
     cache: Arc<DynamoBalanceCache>,
+    view: Arc<store::DynamoSellerView>,
 }
 
 impl Adapters {
@@ -103,7 +104,12 @@ impl Adapters {
             )),
             ledger: Arc::new(DynamoLedger::new(client.clone(), &t.payout_ledger)),
             events: Arc::new(DynamoEventLog::new(client.clone(), &t.webhook_events)),
-            cache: Arc::new(DynamoBalanceCache::new(client, &t.balance_cache)),
+            cache: Arc::new(DynamoBalanceCache::new(client.clone(), &t.balance_cache)),
+            view: Arc::new(store::DynamoSellerView::new(
+                client,
+                &t.seller_accounts,
+                &t.balance_cache,
+            )),
         }
     }
 }
@@ -203,7 +209,7 @@ impl Stack {
                 interceptors: callback_facade,
             },
             balance: balance::Deps {
-                accounts: balance_db.accounts,
+                view: balance_db.view,
                 cache: balance_db.cache,
                 balances: Arc::new(balances),
                 ledger: balance_db.ledger,
