@@ -8,9 +8,13 @@
 # - Stripe: our local Stripe server (tests/stripe-local) on 127.0.0.1:$STRIPE_LOCAL_PORT (12111),
 #   forwarding signed webhook events to the two webhook routes; or real Stripe in test mode when
 #   STRIPE_CONNECT_SECRET is a real sk_test_/rk_test_ key (STRIPE_MODE=local|stripe forces one).
-# - The four functions under `cargo lambda watch` on 127.0.0.1:$API_PORT (9000), at API Gateway's
-#   paths (Cargo.toml's [workspace.metadata.lambda.watch.router]), rebuilt when the code changes
-#   (DEV_NO_RELOAD=1: not rebuilt; what tests use).
+# - The transfer queue: an SQS queue on the same moto (TRANSFER_QUEUE_URL, SQS_ENDPOINT), unless
+#   TRANSFER_QUEUE_URL is already set.
+# - The functions under `cargo lambda watch` on 127.0.0.1:$API_PORT (9000), the HTTP ones at API
+#   Gateway's paths (Cargo.toml's [workspace.metadata.lambda.watch.router]), rebuilt when the code
+#   changes (DEV_NO_RELOAD=1: not rebuilt; what tests use).
+# - The transfer pump (scripts/transfer_pump.py): Lambda's SQS event source mapping, played
+#   locally: the queue's messages to the transfer function, through cargo lambda watch.
 # - The seller kit's demo page (web/) at FRONTEND_URL, default http://localhost:5173/sell
 #   (DEV_WEB=0: not served; what the E2E test uses).
 #
@@ -34,7 +38,7 @@ SECRETS_FILE="$ROOT/.local/dev-secrets.env"
 # Built up front in ONE cargo invocation without -p: the workspace's feature set, the one
 # `cargo lambda watch` builds the functions with (`cargo run --bin NAME`), so nothing is compiled
 # twice and every later `cargo run` starts at once.
-BINARIES=(onboard callback balance webhook reconcile stripe-local store-tables mint-token sign-event)
+BINARIES=(onboard callback balance webhook reconcile transfer stripe-local store-tables mint-token sign-event)
 SUMMARY=()
 
 rel() { printf '%s' "${1#"$ROOT"/}"; }
@@ -123,6 +127,44 @@ start_dynamodb() {
         export "${line?}"
         SUMMARY+=("  table         $line")
     done <<<"$tables"
+}
+
+# The transfer queue on the same moto (it serves SQS too), unless TRANSFER_QUEUE_URL is set: the
+# webhook sends succeeded payments there, and start_transfer_pump feeds them to the transfer
+# function. Named per stack (several stacks may share one moto: make test's).
+start_queue() {
+    if [[ -n "${TRANSFER_QUEUE_URL:-}" ]]; then
+        SUMMARY+=("Transfer queue  $TRANSFER_QUEUE_URL (yours: TRANSFER_QUEUE_URL was set)")
+        return 0
+    fi
+    export SQS_ENDPOINT=${SQS_ENDPOINT:-$DYNAMODB_ENDPOINT}
+    TRANSFER_QUEUE_URL=$("$VENV/bin/python" "$ROOT/scripts/transfer_pump.py" create \
+        "$SQS_ENDPOINT" "veza-transfers-$$") || die "could not create the transfer queue on $SQS_ENDPOINT"
+    export TRANSFER_QUEUE_URL
+    SUMMARY+=("Transfer queue  $TRANSFER_QUEUE_URL (SQS on $SQS_ENDPOINT)")
+}
+
+# Lambda's SQS event source mapping, played locally: receive from the queue, invoke the transfer
+# function through cargo lambda watch, delete what it finished (scripts/transfer_pump.py).
+start_transfer_pump() {
+    local logfile="$LOGS/transfer-pump.log" invoke="http://127.0.0.1:$API_PORT/2015-03-31/functions/transfer/invocations"
+    # The function's first invocation (it is started then): an empty batch, nothing to retry.
+    local got
+    got=$("$VENV/bin/python" - "$invoke" <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1], data=b'{"Records":[]}', method="POST",
+                             headers={"Content-Type": "application/json"})
+try:
+    print(urllib.request.urlopen(req, timeout=900).read().decode())
+except Exception as e:
+    print(f"failed: {e}")
+PY
+)
+    [[ "$got" == *'"batchItemFailures":[]'* ]] ||
+        { tail -n 30 "$LOGS/lambda-watch.log" >&2; die "the transfer function answered $got"; }
+    start_bg "transfer pump" "$logfile" "$VENV/bin/python" "$ROOT/scripts/transfer_pump.py" pump \
+        "$SQS_ENDPOINT" "$TRANSFER_QUEUE_URL" "$invoke"
+    SUMMARY+=("Transfer pump   $(rel "$logfile")   (the queue -> the transfer function, as Lambda's event source mapping)")
 }
 
 start_stripe() {
@@ -259,8 +301,10 @@ start_stack() {
     configure
     build_binaries
     start_dynamodb
+    start_queue
     start_stripe
     start_functions
+    start_transfer_pump
     write_env_file
 }
 

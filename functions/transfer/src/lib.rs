@@ -41,7 +41,7 @@ pub struct Deps {
 }
 
 /// The worker's Stripe retries: more patient than the webhook's default (3 attempts within
-/// ~0.5 s, sized to answer Stripe's webhook quickly). The worker has 90 s (template.yaml) and a
+/// ~0.5 s, sized to answer Stripe's webhook quickly). The worker has 120 s (template.yaml) and a
 /// 429 here means the flash sale is at Stripe's rate limit, so it waits out a whole rate-limit
 /// window before handing the message back to the queue: 5 attempts, 250 ms doubling to 4 s
 /// (jittered: at most 0.25 + 0.5 + 1 + 2 s of backoff).
@@ -122,7 +122,7 @@ mod tests {
     use super::*;
 
     /// More attempts and a longer wait than the webhook's policy, and still well inside the
-    /// function's 90 s timeout for two waves of [`IN_FLIGHT`] messages.
+    /// function's 120 s timeout for two waves of [`IN_FLIGHT`] messages.
     #[test]
     fn the_worker_is_more_patient_than_the_webhook() {
         let (worker, webhook) = (retry_policy(), RetryPolicy::default());

@@ -1,7 +1,8 @@
 //! The commerce flow end to end, over HTTP, against the whole local stack as `make dev` runs it
 //! (functions under `cargo lambda watch`, moto, the local Stripe server forwarding signed
 //! webhooks): seller A onboards through Stripe's page and the callback; seller B has not; a buyer
-//! pays an order shared by A and B → A is paid, B's share is held; B onboards → B is paid; a
+//! pays an order shared by A and B → A is paid (through the transfer queue and the transfer
+//! function), B's share is held; B onboards → B is paid (the same way); a
 //! partial refund → proportional reversals; both balances match. Redelivering every event then
 //! changes nothing (exactly once). The refund then fails (repaid), the buyer disputes part of the
 //! charge (taken back) and the platform wins (repaid); the seller's payout history shows it all. Then the webhook forwarding is paused, a second order is paid,
@@ -38,6 +39,20 @@ fn claim(net: i64, received: i64, refunded: i64) -> i64 {
 /// One euro entry of a balance list.
 fn eur(amount: i64) -> Value {
     json!([{"amount": amount, "currency": "eur"}])
+}
+
+/// The order's transfers once there are `n` of them, or what there is after 60 s: the webhook
+/// only sends a payment (or a released share) to the transfer queue, and the transfer function
+/// pays it from there (`make dev`'s pump plays Lambda's event source mapping).
+async fn transfers_when(stripe: &Control, order: &str, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let transfers = stripe.transfers(order).await;
+        if transfers.len() >= n || Instant::now() > deadline {
+            return transfers;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// The seller's balance through the API once `done` holds, or the last answer after 45 s: the
@@ -97,7 +112,7 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
     let shares = [(alice.as_str(), gross_a), (bob.as_str(), gross_b)];
     let paid = stripe.pay(&order, "eur", received, &shares, true).await;
     stripe.wait_delivered(&paid.event).await;
-    let transfers = stripe.transfers(&order).await;
+    let transfers = transfers_when(&stripe, &order, 1).await;
     assert_eq!(
         transfers.len(),
         1,
@@ -116,7 +131,7 @@ async fn an_order_shared_by_two_sellers_is_paid_held_released_and_refunded() {
         .to_owned();
     let account_event = stripe.complete_onboarding(&acct_b).await;
     stripe.wait_delivered(&account_event).await;
-    let transfers = stripe.transfers(&order).await;
+    let transfers = transfers_when(&stripe, &order, 2).await;
     assert_eq!(
         transfers.len(),
         2,
