@@ -57,6 +57,7 @@ CHECKS=(
     "payouts.json                                 balance  as-is  401 token_malformed"
     "payouts.json                                 balance  token  200 -"
     "reconcile-scheduled.json                     reconcile as-is report -"
+    "transfer-sqs.json                            transfer as-is  failures malformed-1"
 )
 
 # prepare FILE VARIANT OUT: the event to invoke, written to OUT.
@@ -77,13 +78,18 @@ prepare() {
 # "STATUS CODE" of the function's answer (cargo lambda invoke's JSON output on stdin): the
 # statusCode and the problem's `code` (- when the body has none; for a redirect, the `code` query
 # parameter of its Location, as the callback's failures land on the seller page). The reconciler
-# (no HTTP) answers its run report: "report -" when the run had no errors.
+# (no HTTP) answers its run report: "report -" when the run had no errors; the transfer function
+# (SQS) its partial batch response: "failures ID,..." (the messages to receive again, or -).
 status_of() {
     "$VENV/bin/python" -c '
 import json, sys
 answer = json.load(sys.stdin)
 if "catch_up" in answer:
     print("report", "-" if not answer.get("errors") else "errors")
+    sys.exit(0)
+if "batchItemFailures" in answer:
+    ids = [f.get("itemIdentifier") for f in answer["batchItemFailures"]]
+    print("failures", ",".join(ids) or "-")
     sys.exit(0)
 from urllib.parse import parse_qs, urlsplit
 location = (answer.get("headers") or {}).get("location")
