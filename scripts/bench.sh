@@ -19,7 +19,7 @@ cd "$ROOT"
 BENCH_VENV="$ROOT/.venv-bench"
 RAW="$LOGS/bench"
 BIN="$ROOT/target/release"
-FUNCTIONS=(onboard callback balance webhook reconcile)
+FUNCTIONS=(onboard callback balance webhook reconcile transfer)
 export BENCH_STARTS=${BENCH_STARTS:-15} BENCH_REQUESTS=${BENCH_REQUESTS:-500}
 export BENCH_FLASH_ORDERS=${BENCH_FLASH_ORDERS:-10000}
 began=$SECONDS

@@ -15,7 +15,7 @@ from pathlib import Path
 from common import ROOT, balance_event, lambda_env, peak_rss_kb, spawn, status_of, stop, wait_first_poll
 from runtime_api import RuntimeApi
 
-FUNCTIONS = ["onboard", "callback", "balance", "webhook", "reconcile"]
+FUNCTIONS = ["onboard", "callback", "balance", "webhook", "reconcile", "transfer"]
 # A seller without an account: the balance answer is one consistent read (200 not_started).
 SELLER = "usr_bench_cold"
 

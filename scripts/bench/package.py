@@ -15,7 +15,7 @@ from pathlib import Path
 
 from common import ROOT
 
-SUBJECTS = ["floor", "onboard", "callback", "balance", "webhook", "reconcile"]
+SUBJECTS = ["floor", "onboard", "callback", "balance", "webhook", "reconcile", "transfer"]
 
 
 def zipped_size(binary):

@@ -5,7 +5,7 @@ import json
 from chart import bars
 from common import percentile
 
-FUNCTIONS = ["onboard", "callback", "balance", "webhook", "reconcile"]
+FUNCTIONS = ["onboard", "callback", "balance", "webhook", "reconcile", "transfer"]
 
 
 def _fmt(values, fraction):
