@@ -9,8 +9,9 @@
 # BENCH_STARTS (default 15) cold starts per subject, BENCH_REQUESTS (default 500) warm requests.
 # The flash sale (bench/src/bin/flash-sale/): BENCH_FLASH_ORDERS (default 10000; e.g. 1000 for a
 # quick run), BENCH_FLASH_DEADLINE_S (default 1.1 × the rate limit's bound, the goal: the run
-# stops waiting then and reports what is unpaid), BENCH_FLASH_VARIANTS (default none; "inline
-# patient gated" also measures the design before the transfer queue and its levers).
+# stops waiting then and reports what is unpaid), BENCH_FLASH_VARIANTS (default none; "slow" also
+# measures the queue with Stripe answering in 300 ms, "inline patient gated" the design before the
+# transfer queue and its levers).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -80,6 +81,9 @@ for variant in ${BENCH_FLASH_VARIANTS:-}; do
     # The design before the queue: the webhook pays the shares inside the delivery.
     inline) BENCH_FLASH_LABEL="inline (before the queue)" BENCH_FLASH_DESIGN=inline \
         "$BIN/flash-sale" "$RAW/flash_sale_$variant.json" ;;
+    # Queued, Stripe answering each admitted call in 300 ms (the worker's in-flight sizing).
+    slow) BENCH_FLASH_LABEL="queued, Stripe answering in 300 ms" BENCH_FLASH_DESIGN=queued \
+        BENCH_FLASH_STRIPE_LATENCY_MS=300 "$BIN/flash-sale" "$RAW/flash_sale_$variant.json" ;;
     # Inline, the adapter riding out 429s longer (10 attempts, 250 ms doubling to 4 s), under the 25 s timeout.
     patient) BENCH_FLASH_LABEL="inline, patient 429 retries" BENCH_FLASH_DESIGN=inline \
         BENCH_FLASH_RETRY=10,250,4000 "$BIN/flash-sale" "$RAW/flash_sale_$variant.json" ;;
@@ -87,7 +91,7 @@ for variant in ${BENCH_FLASH_VARIANTS:-}; do
     gated) BENCH_FLASH_LABEL="inline, patient, 100 calls in flight" BENCH_FLASH_DESIGN=inline \
         BENCH_FLASH_RETRY=10,250,4000 BENCH_FLASH_STRIPE_CALLS=100 \
         "$BIN/flash-sale" "$RAW/flash_sale_$variant.json" ;;
-    *) die "BENCH_FLASH_VARIANTS: unknown variant $variant (inline, patient, gated)" ;;
+    *) die "BENCH_FLASH_VARIANTS: unknown variant $variant (slow, inline, patient, gated)" ;;
     esac
 done
 

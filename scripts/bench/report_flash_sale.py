@@ -39,7 +39,7 @@ account, read back from the server's transfers, with the ledger agreeing."""
 
 
 # The levers in the order they were tried (scripts/bench.sh's BENCH_FLASH_VARIANTS).
-VARIANTS = ["inline", "patient", "gated"]
+VARIANTS = ["slow", "inline", "patient", "gated"]
 
 
 def _order(path):
@@ -194,6 +194,7 @@ def render(raw, charts):
         out.append(
             f"- **{r['label']}** (webhook adapter retries: {retry['attempts']} attempts, {retry['base_ms']}–{retry['max_ms']} ms"
             + (f"; at most {gate} Stripe calls in flight" if gate else "")
+            + (f"; Stripe answering in {r['knobs']['stripe_latency_ms']} ms" if r["knobs"].get("stripe_latency_ms") else "")
             + (
                 f"; worker: {worker['instances']} instances × {worker['batch']} jobs, {worker['retry']['attempts']} attempts "
                 f"{worker['retry']['base_ms']}–{worker['retry']['max_ms']} ms, timeout {worker['timeout_s']:.0f} s, visibility {worker['visibility_s']:.0f} s"

@@ -115,7 +115,7 @@ impl Knobs {
                 Ok(other) => panic!("BENCH_FLASH_DESIGN={other}: inline or queued"),
             },
             worker: Worker {
-                instances: number("BENCH_FLASH_WORKERS", 4),
+                instances: number("BENCH_FLASH_WORKERS", 5),
                 batch: number("BENCH_FLASH_WORKER_BATCH", 10),
                 retry: retry_policy("BENCH_FLASH_WORKER_RETRY", transfer::retry_policy()),
                 timeout: seconds("BENCH_FLASH_WORKER_TIMEOUT_S", 120.0),
