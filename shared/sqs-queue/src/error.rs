@@ -11,16 +11,10 @@
 
 use std::error::Error as StdError;
 
-use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 use payouts::queue::QueueError;
-
-/// Whether a retry of the same request may succeed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    Transient,
-    Permanent,
-}
+pub use store::Class;
+use store::classify_unanswered;
 
 /// Service error codes a retry may fix (besides any 5xx); any other 4xx code is permanent.
 const TRANSIENT_CODES: &[&str] = &[
@@ -33,48 +27,10 @@ const TRANSIENT_CODES: &[&str] = &[
     "KmsUnavailable",
 ];
 
-/// Classifies a service error by its code and HTTP status (pure: unit-tested below). The JSON
-/// protocol's codes may come qualified (`com.amazonaws.sqs#QueueDoesNotExist`).
+/// Classifies an SQS service error by its code and HTTP status (pure: unit-tested below), by
+/// the store's rules with SQS's transient codes.
 pub fn classify(code: Option<&str>, status: Option<u16>) -> Class {
-    let code = code.map(|c| c.rsplit('#').next().unwrap_or(c));
-    match (code, status) {
-        (Some(c), _) if TRANSIENT_CODES.contains(&c) => Class::Transient,
-        (_, Some(s)) if s >= 500 => Class::Transient,
-        (None, None) => Class::Transient,
-        _ => Class::Permanent,
-    }
-}
-
-/// A failure that never reached a service answer: timeouts and the network are transient; a
-/// request that could not be built, or no credentials at all, is permanent.
-fn classify_unanswered<E, R>(err: &SdkError<E, R>) -> Class {
-    match err {
-        SdkError::ConstructionFailure(_) => Class::Permanent,
-        SdkError::DispatchFailure(d) => match credentials_error(
-            d.as_connector_error()
-                .map(|c| c as &(dyn StdError + 'static)),
-        ) {
-            Some(
-                CredentialsError::CredentialsNotLoaded(_)
-                | CredentialsError::InvalidConfiguration(_),
-            ) => Class::Permanent,
-            _ => Class::Transient,
-        },
-        _ => Class::Transient,
-    }
-}
-
-fn credentials_error<'a>(
-    err: Option<&'a (dyn StdError + 'static)>,
-) -> Option<&'a CredentialsError> {
-    let mut next = err;
-    while let Some(e) = next {
-        if let Some(c) = e.downcast_ref::<CredentialsError>() {
-            return Some(c);
-        }
-        next = e.source();
-    }
-    None
+    store::classify_code(TRANSIENT_CODES, code, status)
 }
 
 /// The raw response of every SQS call.

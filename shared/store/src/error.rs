@@ -24,9 +24,9 @@ use payouts::ports::StoreError;
 /// The raw response of every DynamoDB call.
 type Raw = aws_sdk_dynamodb::config::http::HttpResponse;
 
-/// Whether a retry of the same request may succeed.
+/// Whether a retry of the same request may succeed (also how `sqs-queue` classifies SQS's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Class {
+pub enum Class {
     /// Throttling, a DynamoDB-side failure, contention, the network: `Unavailable`.
     Transient,
     /// The request itself, its permissions or the configuration are wrong: `Refused`.
@@ -52,9 +52,16 @@ const TRANSIENT_CODES: &[&str] = &[
 
 /// Classifies a service error by its code and HTTP status (pure: unit-tested below).
 pub(crate) fn classify(code: Option<&str>, status: Option<u16>) -> Class {
+    classify_code(TRANSIENT_CODES, code, status)
+}
+
+/// Classifies an AWS service error by its code and HTTP status, given the service's codes a
+/// retry may fix: those and any 5xx are transient, any other 4xx permanent. JSON-protocol codes
+/// may come qualified (`com.amazonaws.sqs#QueueDoesNotExist`).
+pub fn classify_code(transient_codes: &[&str], code: Option<&str>, status: Option<u16>) -> Class {
     let code = code.map(|c| c.rsplit('#').next().unwrap_or(c));
     match (code, status) {
-        (Some(c), _) if TRANSIENT_CODES.contains(&c) => Class::Transient,
+        (Some(c), _) if transient_codes.contains(&c) => Class::Transient,
         (_, Some(s)) if s >= 500 => Class::Transient,
         // Neither a code nor a status: nothing says the request was wrong.
         (None, None) => Class::Transient,
@@ -75,9 +82,10 @@ fn classify_cancellation(codes: &[&str]) -> Class {
     }
 }
 
-/// A failure that never reached a service answer: a timeout or a connection failure is
-/// transient; a request that could not be built, or no credentials at all, is permanent.
-fn classify_unanswered<E, R>(err: &SdkError<E, R>) -> Class {
+/// A failure that never reached a service answer (any AWS SDK's): a timeout or a connection
+/// failure is transient; a request that could not be built, or no credentials at all, is
+/// permanent.
+pub fn classify_unanswered<E, R>(err: &SdkError<E, R>) -> Class {
     match err {
         SdkError::TimeoutError(_) | SdkError::ResponseError(_) => Class::Transient,
         SdkError::ConstructionFailure(_) => Class::Permanent,

@@ -23,6 +23,7 @@ pub use accounts::DynamoSellerAccounts;
 pub use aws_sdk_dynamodb::Client;
 pub use balance::DynamoBalanceCache;
 pub use client::{client, retries, sdk_config, timeouts};
+pub use error::{Class, classify_code, classify_unanswered};
 pub use events::{DynamoEventLog, EVENT_RETENTION_SECS};
 pub use ledger::DynamoLedger;
 pub use payouts::ports::StoreError;
