@@ -27,7 +27,7 @@ async fn deps() -> Result<Deps, BoxError> {
         clients.stripe,
         &payout,
     );
-    // With TRANSFER_QUEUE_URL, a payment's shares go to the transfer function; else inline.
+    // With TRANSFER_QUEUE_URL, payments go to the transfer function as jobs; else inline.
     let flows = match wiring::transfer_queue(&queue).await {
         Some(queue) => flows.with_queue(queue),
         None => flows,

@@ -5,8 +5,8 @@ use crate::env::{Env, trim_slash};
 /// webhook) read it, and only they link the SQS client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSettings {
-    /// `TRANSFER_QUEUE_URL`: the SQS queue a payment's shares are sent to for the transfer
-    /// function. Unset: the webhook pays the shares inline, inside the delivery.
+    /// `TRANSFER_QUEUE_URL`: the SQS queue the webhook sends payments to, as jobs for the
+    /// transfer function. Unset: the webhook pays them out inline, inside the delivery.
     pub transfer_queue_url: Option<String>,
     /// `SQS_ENDPOINT`: an SQS-compatible endpoint (moto, LocalStack) for local runs.
     pub sqs_endpoint: Option<String>,

@@ -47,7 +47,7 @@ pub struct Options {
     pub delivery: DeliveryPolicy,
     /// `DISPUTE_POLICY`.
     pub dispute_policy: DisputePolicy,
-    /// `TRANSFER_QUEUE_URL`'s queue: a payment's shares are sent there instead of paid inline.
+    /// `TRANSFER_QUEUE_URL`'s queue: payments are sent there as jobs instead of paid inline.
     pub queue: Option<Arc<dyn payouts::queue::TransferQueue>>,
 }
 

@@ -37,7 +37,7 @@ impl Flows {
         Flows::with(DisputePolicy::Reverse)
     }
 
-    /// Flows that send a payment's shares to the transfer queue; [`Flows::work`] is the worker.
+    /// Flows that send payments to the transfer queue as jobs; [`Flows::work`] is the worker.
     pub fn queued() -> Arc<Flows> {
         let flows = Flows::new();
         Arc::new(Flows::sharing(&flows, flows.queue.clone()))
