@@ -64,7 +64,7 @@ start_bg "the flash sale" "$RAW/flash_sale.log" env BENCH_FLASH_LABEL="queued, a
 flash_sale=${STARTED_PIDS[-1]}
 
 log "round trips (tests/metrics-proof/tests/round_trips.rs, debug build)"
-cargo test --quiet --locked -p metrics-proof --test round_trips -- --nocapture 2>&1 |
+cargo test --quiet --locked -p metrics-proof --test integration -- round_trips:: --nocapture 2>&1 |
     grep '^|' >"$RAW/round_trips.md"
 
 PY="$BENCH_VENV/bin/python"

@@ -1,9 +1,8 @@
 //! `GET /api/v1/sell/balance` against moto DynamoDB and the local Stripe server. Stripe calls are
 //! counted on the server's request log (`GET /v1/balance`).
 
-#[path = "../../onboard/tests/support/mod.rs"]
-mod support;
-mod world;
+use crate::support;
+use crate::world;
 
 use std::time::Duration;
 

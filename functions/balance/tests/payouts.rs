@@ -2,9 +2,7 @@
 //! cursor pages; a bad limit or cursor is a 400 and another seller's order cannot be probed.
 //! Every answer is validated against docs/openapi.yaml (`harness::contract`).
 
-#[path = "../../onboard/tests/support/mod.rs"]
-mod support;
-mod world;
+use crate::world;
 
 use harness::apigw::{assert_problem, body_json};
 use harness::jwt::seller_token;

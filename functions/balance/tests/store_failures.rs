@@ -1,9 +1,8 @@
 //! The balance when its store fails: an unreachable cache is only a cost, a store that refuses
 //! for good is our misconfiguration (500), never an outage.
 
-#[path = "../../onboard/tests/support/mod.rs"]
-mod support;
-mod world;
+use crate::support;
+use crate::world;
 
 use std::sync::Arc;
 

@@ -3,8 +3,7 @@
 //! with `Retry-After` (the callback: the error page, a browser never lands on JSON) and costs
 //! Stripe nothing, while another seller is unaffected.
 
-#[path = "../../onboard/tests/support/mod.rs"]
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -2,8 +2,7 @@
 //! the way a seller's browser drives it: `onboard` answers the link, the browser opens it on the
 //! local Stripe's hosted page, Stripe redirects to our return/refresh URL.
 
-#[path = "../../onboard/tests/support/mod.rs"]
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -2,9 +2,8 @@
 //! webhook (deliveries over HTTP) from the webhook's own test stack. The webhook misses events;
 //! one reconcile run makes up for them exactly once, and a second run does nothing.
 
-#[path = "../../webhook/tests/common/mod.rs"]
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::{EUR, Stack};
 use payouts::ShareState;

@@ -2,9 +2,8 @@
 //! transfer, a held share of a seller who can now be paid, a refused reversal, a seller whose
 //! onboarding finished unseen) is finished by one reconcile run, exactly once.
 
-#[path = "../../webhook/tests/common/mod.rs"]
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::{EUR, Options, Stack};
 use harness::stripe::Fault;

@@ -2,9 +2,8 @@
 //! a job, the transfer function pays it out, exactly one transfer per share whatever the queue
 //! repeats, and a Stripe fault hands the message back for the next receive.
 
-#[path = "../../webhook/tests/common/mod.rs"]
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! gives back their share of the disputed amount (never more than refunds left them), a won
 //! dispute repays it by a new transfer, a lost one keeps it; with `absorb` nothing moves.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Options, Stack, delivered, net_paid, paid_order};
 use payouts::ShareState;

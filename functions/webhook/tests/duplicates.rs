@@ -1,7 +1,7 @@
 //! Stripe duplicates deliveries: the same event 20 times at once, then 20 times in a row, still
 //! makes exactly one transfer per seller (counted on the local Stripe server).
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack, by_destination};
 use payouts::ShareState;

@@ -2,7 +2,7 @@
 //! sellers back what it took (a new transfer each, exactly once), and a later refund of the same
 //! amount takes it again. Refund metadata names the sellers a refund covers.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack, delivered, net_paid, paid_order};
 use payouts::claims::{ChargeEvents, RefundEntry, RefundScope, RefundStatus};

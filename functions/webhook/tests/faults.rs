@@ -3,7 +3,7 @@
 //! exactly one transfer (or reversal) — nothing lost, nothing doubled. Also past Stripe's 24 h
 //! idempotency-key lifetime, on the server's controllable clock.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::Ordering;
 

@@ -5,7 +5,7 @@
 //! share is paid. Exactly once: one transfer per share, the right amount, whatever was refused on
 //! the way. (The full-size simulation, 10,000 orders against the real limit, is `make bench`'s.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

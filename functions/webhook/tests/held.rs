@@ -1,7 +1,7 @@
 //! Sellers who cannot be paid yet: their share is held, and released exactly once when
 //! `account.updated` (Connect endpoint, re-fetched from Stripe) says they can receive transfers.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack};
 use payouts::ShareState;

@@ -4,7 +4,7 @@
 //! other orders and all at once, always ends with each seller's received − reversed + repaid equal
 //! to what the policy says, to the minor unit.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack, net_paid};
 use futures::future::join_all;

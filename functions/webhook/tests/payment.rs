@@ -1,7 +1,7 @@
 //! `payment_intent.succeeded` delivered by the local Stripe server: transfers with the right
 //! amounts, fee and rounding; malformed payments recorded as rejected; unknown events ignored.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack, by_destination, sign};
 use payouts::{PaymentStatus, ShareState};

@@ -1,7 +1,7 @@
 //! `charge.refunded`: proportional reversals that sum exactly to the nets, refunds before the
 //! payment event, held shares reduced instead of reversed, refused reversals kept for attention.
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack};
 use payouts::ShareState;

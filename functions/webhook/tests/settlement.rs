@@ -3,7 +3,7 @@
 //! and refunds take back the same fraction of the converted amounts. Before, the transfers were
 //! made in dollars and Stripe refused every one of them (the shares stayed held).
 
-mod common;
+use crate::common;
 
 use common::{EUR, Stack, WORKED_EXAMPLE, net_paid};
 use payouts::history::PayoutItem;

@@ -1,7 +1,7 @@
 //! Nothing is trusted before the signature: every bad case is a 400 problem and changes nothing;
 //! a secret roll (two `v1` values) is accepted; events of the other mode are refused.
 
-mod common;
+use crate::common;
 
 use common::{CONNECT_SECRET, EUR, Options, PLATFORM_SECRET, Stack, sign};
 use serde_json::{Value, json};

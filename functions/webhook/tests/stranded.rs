@@ -1,7 +1,7 @@
 //! States from which money used to never move again (issue: payouts never get stuck). Each test
 //! reproduces one of them through the real webhook, moto and the local Stripe server.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! than refunds left them), a won dispute repays it by a new transfer, a lost one keeps it; with
 //! `absorb` nothing moves. Slow twin: `functions/webhook/tests/disputes.rs`.
 
-mod support;
+use crate::support;
 
 use payouts::claims::{DisputePolicy, DisputeStage};
 use support::{EUR, Flows};

@@ -2,7 +2,7 @@
 //! webhook answers 5xx), the redelivery finishes, and there is exactly one transfer or reversal.
 //! Slow twin, with faults injected into the local Stripe server: `functions/webhook/tests/faults.rs`.
 
-mod support;
+use crate::support;
 
 use payouts::ShareState;
 use payouts::memory::stripe::{Fault, KEY_TTL_SECONDS, Op};

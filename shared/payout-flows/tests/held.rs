@@ -2,7 +2,7 @@
 //! `account.updated` (re-read from Stripe) says they can receive transfers; a refused transfer
 //! goes back to held and is released under a new key. Slow twin: `functions/webhook/tests/held.rs`.
 
-mod support;
+use crate::support;
 
 use payout_flows::{Handled, Outcome};
 use payouts::ShareState;

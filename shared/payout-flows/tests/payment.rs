@@ -4,7 +4,7 @@
 //! (`functions/webhook/tests/payment.rs`, `duplicates.rs`) prove the same on DynamoDB and the
 //! local Stripe server.
 
-mod support;
+use crate::support;
 
 use payout_flows::{Handled, Outcome};
 use payouts::memory::stripe::Op;

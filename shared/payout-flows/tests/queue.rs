@@ -3,7 +3,7 @@
 //! pays it out exactly once, whatever the queue repeats or fails. Slow twin, on SQS and the
 //! local Stripe server: `functions/transfer/tests/`.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! attention and retried under a new key round, a failed refund repaid once, refunds naming their
 //! sellers. Slow twins: `functions/webhook/tests/refunds.rs`, `failed_refunds.rs`.
 
-mod support;
+use crate::support;
 
 use payouts::ShareState;
 use support::{EUR, Flows};

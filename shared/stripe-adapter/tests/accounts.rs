@@ -1,6 +1,6 @@
 //! Connected accounts and balances against the local Stripe server.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

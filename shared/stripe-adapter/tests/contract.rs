@@ -2,7 +2,7 @@
 //! against the local Stripe server: the same cases the in-memory double passes
 //! (`shared/payouts/tests/contract_memory.rs`), so the double is trusted for what they cover.
 
-mod common;
+use crate::common;
 
 use async_trait::async_trait;
 use payouts::contract::stripe::{Payment, StripePorts, StripeWorld};

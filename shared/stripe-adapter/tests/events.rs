@@ -1,7 +1,7 @@
 //! `EventSource::list_events` against the local Stripe server: type and `created` filters,
 //! paging with `starting_after`, the facts of each kind, faults and refusals.
 
-mod common;
+use crate::common;
 
 use common::{Env, env};
 use harness::stripe::Fault;

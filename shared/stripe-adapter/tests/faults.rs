@@ -1,7 +1,7 @@
 //! Error mapping and in-process retries under injected faults (500, 429, hangs, lost responses).
 //! Every retry of a write reuses the caller's idempotency key, so exactly one object results.
 
-mod common;
+use crate::common;
 
 use harness::stripe::Fault;
 

@@ -1,6 +1,6 @@
 //! Transfers, their look-up, reversals and payment re-reads against the local Stripe server.
 
-mod common;
+use crate::common;
 
 use common::env;
 use payouts::ports::{

@@ -2,7 +2,7 @@
 //! Prometheus scraping the series YACE would export for the EMF records the five functions wrote
 //! while serving real traffic on the local stack (tests/traffic).
 
-mod traffic;
+use crate::traffic;
 
 use interceptors::metrics::{names, validate};
 use metrics_proof::aggregate::Aggregator;

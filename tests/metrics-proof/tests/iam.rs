@@ -5,7 +5,7 @@
 //! `iam_proof` (tests/iam-proof); its unit tests prove that it fails on a missing action, table
 //! or index, and on the real template without OnboardFunction's `dynamodb:UpdateItem`.
 
-mod traffic;
+use crate::traffic;
 
 use iam_proof::{Stack, Unexercised, check, policies};
 

@@ -5,7 +5,7 @@
 //! and must update the budget (and say why). The README's performance section explains each one.
 
 #[allow(dead_code)] // the dashboards' and IAM proofs' traffic; only its `Stack` is used here
-mod traffic;
+use crate::traffic;
 
 use harness::apigw::{Event, body_json, query_of};
 use harness::stripe::browser;

@@ -2,7 +2,7 @@
 //! funds are pending until its `available_on`, and a transfer funded from it (`source_transaction`)
 //! lands pending on the destination until the same time. Read with async-stripe's own types.
 
-mod common;
+use crate::common;
 
 use common::{Local, start};
 use reqwest::Method;

@@ -1,7 +1,7 @@
 //! Every object the functions use, fetched with the REAL async-stripe client (so its
 //! deserializers prove the shapes), plus the money rules the payout code relies on.
 
-mod common;
+use crate::common;
 
 use common::{start, stripe_code};
 use serde_json::json;

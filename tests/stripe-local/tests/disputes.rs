@@ -2,7 +2,7 @@
 //! Stripe's events, whose objects parse with async-stripe-webhook's own types (what the webhook
 //! function runs on).
 
-mod common;
+use crate::common;
 
 use common::start;
 use serde_json::{Value, json};

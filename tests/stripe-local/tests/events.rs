@@ -2,7 +2,7 @@
 //! per-account scoping, the 30-day window, recording while webhooks are paused or removed, and
 //! the list read by async-stripe's own `List<Event>`.
 
-mod common;
+use crate::common;
 
 use common::{Local, Resp, receiver, start, start_with};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! past the client's timeout (the work still happens; the retry replays it), the final refusals
 //! (403, 400), path matching.
 
-mod common;
+use crate::common;
 
 use common::{WAIT, start, stripe_code};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! Idempotency-Key semantics: replay, replayed 500, conflict, in-flight 409, concurrency,
 //! validation errors not saved, 24 h expiry on the controllable clock.
 
-mod common;
+use crate::common;
 
 use common::{Local, start};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The onboarding pages Account Links point at (single use, expiry → refresh_url) and the
 //! control API's housekeeping (reset, clock, request counts).
 
-mod common;
+use crate::common;
 
 use common::{Local, start};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! Stripe's rate limit, as the flash-sale simulation needs it: over the limit, Stripe's 429
 //! (`rate_limit`) before anything runs; off by default, and `{}` removes it.
 
-mod common;
+use crate::common;
 
 use common::start;
 use futures::future::join_all;

@@ -2,7 +2,7 @@
 //! balance transaction says so (read with async-stripe's own types), and a transfer from it must
 //! be in the settlement currency, as Stripe requires.
 
-mod common;
+use crate::common;
 
 use common::start;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! Transfer listing as the payout code uses it after the 24 h idempotency window: find an
 //! existing transfer by `transfer_group` (and `destination`) instead of creating a second one.
 
-mod common;
+use crate::common;
 
 use common::start;
 use serde_json::json;

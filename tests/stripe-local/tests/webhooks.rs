@@ -2,7 +2,7 @@
 //! roll), events parsed into the right variants, Connect events on their own endpoint and
 //! secret, retries with backoff, waits through the control API, on-demand redelivery.
 
-mod common;
+use crate::common;
 
 use common::{Local, Receiver, WAIT, receiver, start_with};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! Wire protocol: API-key auth (401 shape), Stripe-Account, form decoding over HTTP, unknown
 //! parameters and URLs.
 
-mod common;
+use crate::common;
 
 use common::{start, stripe_code};
 use stripe_connect::account::RetrieveAccount;

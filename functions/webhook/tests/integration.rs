@@ -1,0 +1,19 @@
+//! The crate's integration tests as ONE test binary: each `tests/*.rs` file is a module
+//! here (`autotests = false`), so the suite links once instead of once per file. Every
+//! binary links the whole AWS/Stripe stack: one per file filled CI's disk. The workspace
+//! layout test (tests/harness/tests/layout.rs) fails if a file is left out.
+
+mod common;
+
+mod disputes;
+mod duplicates;
+mod failed_refunds;
+mod faults;
+mod flash_sale;
+mod held;
+mod life;
+mod payment;
+mod refunds;
+mod settlement;
+mod signatures;
+mod stranded;
