@@ -21,18 +21,7 @@ struct OnMoto {
 }
 
 async fn fresh_with(client: Client) -> OnMoto {
-    let name = format!(
-        "t{}-transfers",
-        &uuid::Uuid::new_v4().simple().to_string()[..12]
-    );
-    let url = client
-        .create_queue()
-        .queue_name(name)
-        .send()
-        .await
-        .expect("create queue on moto")
-        .queue_url
-        .expect("queue url");
+    let url = harness::sqs::fresh_queue(&client).await;
     OnMoto {
         queue: SqsTransferQueue::new(client.clone(), url),
         client,
@@ -143,21 +132,13 @@ async fn a_missing_queue_is_refused() {
 /// client's bounds, not a hang.
 #[tokio::test]
 async fn a_silent_endpoint_is_unavailable() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let silent = tokio::spawn(async move {
-        let mut open = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            open.push(socket);
-        }
-    });
+    let silent = harness::silent_endpoint().await;
     let q = SqsTransferQueue::new(
-        sqs_queue::client(Some(&endpoint)).await,
-        format!("{endpoint}/123456789012/transfers"),
+        sqs_queue::client(Some(&silent.url)).await,
+        format!("{}/123456789012/transfers", silent.url),
     );
     let err = q.send(&[share("ord_1")]).await.expect_err("no answer");
     assert!(matches!(err, QueueError::Unavailable(_)), "{err:?}");
-    silent.abort();
 }
 
 fn share(order: &str) -> Job {

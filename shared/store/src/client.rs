@@ -100,15 +100,8 @@ mod tests {
     /// until the Lambda timeout.
     #[tokio::test]
     async fn a_silent_endpoint_is_an_error_not_a_hang() {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let silent = tokio::spawn(async move {
-            let mut open = Vec::new();
-            while let Ok((socket, _)) = listener.accept().await {
-                open.push(socket); // keep it open, say nothing
-            }
-        });
-        let err = client(Some(&endpoint))
+        let silent = harness::silent_endpoint().await;
+        let err = client(Some(&silent.url))
             .await
             .describe_table()
             .table_name("t")
@@ -119,6 +112,5 @@ mod tests {
             format!("{err:?}").to_lowercase().contains("timeout"),
             "{err:?}"
         );
-        silent.abort();
     }
 }

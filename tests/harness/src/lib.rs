@@ -8,11 +8,13 @@
 //!   scratch, the answers' problem documents, and a loopback HTTP server in front of a handler.
 //! - [`jwt`]: HS256 tokens like the web app's.
 //! - [`contract`]: every answer checked against `docs/openapi.yaml` (the drift hook).
+//! - [`sqs`]: a fresh queue on the same moto server; [`silent_endpoint`]: a hung service.
 
 pub mod apigw;
 pub mod contract;
 pub mod jwt;
 mod moto;
+pub mod sqs;
 pub mod stripe;
 
 use aws_sdk_dynamodb::Client;
@@ -74,4 +76,32 @@ pub async fn tables(client: &Client) -> TableNames {
     };
     TableNames::from_lookup(lookup)
         .unwrap_or_else(|e| panic!("template tables do not match settings::TableNames: {e}"))
+}
+
+/// An endpoint that accepts connections and never answers, as a hung service would: a call to it
+/// must fail within its client's bounds instead of hanging until the Lambda timeout. It stops
+/// listening when dropped.
+pub struct SilentEndpoint {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    listener: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SilentEndpoint {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+/// Starts a [`SilentEndpoint`] on a free loopback port.
+pub async fn silent_endpoint() -> SilentEndpoint {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let listener = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket); // keep it open, say nothing
+        }
+    });
+    SilentEndpoint { url, listener }
 }

@@ -33,27 +33,8 @@ pub struct Queued {
 /// An SQS queue of its own on the test moto server.
 pub async fn queue() -> SqsTransferQueue {
     let sqs = sqs_queue::client(Some(&harness::aws_endpoint().await)).await;
-    let name = format!("t{}-transfers", &uuid_like());
-    let url = sqs
-        .create_queue()
-        .queue_name(name)
-        .send()
-        .await
-        .expect("create the queue on moto")
-        .queue_url
-        .expect("a queue url");
+    let url = harness::sqs::fresh_queue(&sqs).await;
     SqsTransferQueue::new(sqs, url)
-}
-
-fn uuid_like() -> String {
-    format!(
-        "{:x}{:x}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    )
 }
 
 impl Queued {

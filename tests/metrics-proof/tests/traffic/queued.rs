@@ -31,15 +31,8 @@ pub async fn payment(stack: &Stack) -> Queued {
     let env = super::support::env(&stack.stripe.base_url);
     // Setting the queue up and receiving from it is Lambda's part: a client that records nothing.
     let lambda = sqs_queue::client(Some(&endpoint)).await;
-    let queue = format!("t{}-transfers", std::process::id());
-    let url = lambda
-        .create_queue()
-        .queue_name(&queue)
-        .send()
-        .await
-        .expect("create the queue on moto")
-        .queue_url
-        .expect("a queue url");
+    let url = harness::sqs::fresh_queue(&lambda).await;
+    let queue = harness::sqs::queue_name(&url).to_owned();
     let stripe = setting("stripe", StripeSettings::from_lookup(&env));
     let payout = setting("payout", PayoutSettings::from_lookup(&env));
     let http = setting("http", HttpSettings::from_lookup(&env));
