@@ -53,6 +53,9 @@ export JWT_ALGORITHM=HS256 JWT_SECRET=bench-jwt-secret-0123456789abcdef0123
 export ONBOARDING_STATE_SECRET=bench-state-secret-0123456789abcdef0123
 export PLATFORM_FEE_BPS=1000 DISPUTE_POLICY=reverse
 export FRONTEND_URL=http://127.0.0.1:3000/sell PUBLIC_API_URL=http://127.0.0.1:9000
+# As deployed, the webhook builds its SQS client at init (no call is made then): its cold start
+# includes it.
+export TRANSFER_QUEUE_URL=http://127.0.0.1:9/123456789012/bench-transfers SQS_ENDPOINT=http://127.0.0.1:9
 
 # The flash sale is paced by the rate limit, not the CPU: it runs beside the two sections no CPU
 # load can change (round trips are counts, package sizes are bytes), and the timed ones wait.
