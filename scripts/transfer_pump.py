@@ -6,7 +6,8 @@
 `pump` receives up to 10 messages at a time from the transfer queue, invokes the transfer function
 with them as Lambda would (an SQS event, through `cargo lambda watch`'s invoke endpoint), and
 deletes the ones the function did not report in `batchItemFailures` (ReportBatchItemFailures).
-A failed item, or every item of a failed invocation, stays on the queue and is received again
+A failed item stays on the queue, hidden for the function's own backoff (1 minute first, as on
+AWS: the function changes its visibility); every item of a failed invocation is received again
 when its visibility timeout (VISIBILITY, shorter than AWS's so local retries come quickly) ends.
 Unlike AWS there is no dead-letter queue here: a message that always fails is retried forever,
 and logged each time.

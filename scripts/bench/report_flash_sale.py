@@ -24,7 +24,8 @@ no live-mode intervals ("exponential backoff for up to three days"), so the mode
 **The designs.** *Queued* (deployed): the webhook sends each payment to the transfer queue as a
 job and answers 200 without calling Stripe; the transfer worker (the event source mapping's
 `MaximumConcurrency` instances, batches of up to 10 jobs run at once, patient retries, a failed
-job visible again after the queue's visibility timeout) runs the payment flow from the job
+job visible again after the worker's first backoff, a batch cut off after the queue's visibility
+timeout) runs the payment flow from the job
 (`payout_flows::worker::run_job`, the in-memory queue of `payouts::memory` in place of SQS).
 *Inline* (before): the webhook runs the payment flow inside the delivery.
 
@@ -124,7 +125,7 @@ fail a delivery: {run['metrics']['Errors']:,.0f} 5xx, {run['deliveries']['redeli
 worker's {w['instances']} instances × {w['batch']} jobs keep more calls asking than the limit admits, and
 its patient retries ({w['retry']['attempts']} attempts, {w['retry']['base_ms']}–{w['retry']['max_ms']} ms) ride out the
 429s inside a job, so the limit is busy from the first payment to the last transfer{idle_text}.
-{done['failed_messages']:,} jobs failed and waited the visibility timeout ({w['visibility_s']:.0f} s);
+{done['failed_messages']:,} jobs failed and waited the worker's backoff;
 {done['timed_out_batches']:,} batches hit the function's {w['timeout_s']:.0f} s timeout. A retry sends the key
 Stripe still holds instead of looking the transfer up ({lookups:,} look-ups), so the calls are
 the bound's: {run['stripe']['admitted'] - run['calls_needed']:,} beyond it."""

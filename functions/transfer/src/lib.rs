@@ -6,9 +6,10 @@
 //! once.
 //!
 //! Partial batch responses (`ReportBatchItemFailures`): a job that did not finish (Stripe
-//! 429/5xx/timeout, DynamoDB down, contention) is listed in `batch_item_failures`; SQS makes it
-//! visible again after the visibility timeout and the next receive runs it again, finding done
-//! what was done. Finished messages are deleted by Lambda.
+//! 429/5xx/timeout, DynamoDB down, contention) is listed in `batch_item_failures`, and the next
+//! receive runs it again, finding done what was done. Finished messages are deleted by Lambda.
+//! A failed message is hidden for its [`Backoff`] (1 minute, then 4, 16, 60), not the rest of
+//! the queue's 12-minute visibility timeout: a job that met a burst of 429s is soon tried again.
 //!
 //! A **malformed** body (not a job: we never send one, so a bug or a hand-sent message) is
 //! logged at error level and reported as failed too, never run: after the queue's
@@ -23,6 +24,7 @@ use futures::StreamExt;
 use interceptors::Metrics;
 use payout_flows::{BusinessMetrics, FlowContext, FlowDeps};
 use payouts::queue::Job;
+use sqs_queue::{QueueVisibility, RetryLater};
 use stripe_adapter::RetryPolicy;
 
 /// The function name (the `Function` metric dimension).
@@ -45,6 +47,48 @@ pub const JOB_BUDGET: Duration = Duration::from_secs(100);
 pub struct Deps {
     pub flows: FlowDeps,
     pub metrics: Metrics,
+    /// Where failed messages are hidden until their retry; `None` (tests without a queue):
+    /// they wait the queue's visibility timeout.
+    pub retries: Option<Retries>,
+}
+
+/// The queue the function receives from, and when a failed message comes back.
+pub struct Retries {
+    pub queue: QueueVisibility,
+    pub backoff: Backoff,
+}
+
+/// When a failed job's message is received again: `first` after its first receive, each later
+/// one `factor` times longer, at most `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: Duration,
+    pub factor: u32,
+    pub max: Duration,
+}
+
+impl Backoff {
+    /// 1, 4, 16 then 60 minutes: a throttled or briefly failing Stripe is tried again within a
+    /// minute, and a longer outage is ridden out for about 81 minutes before the fifth receive,
+    /// the last before the dead-letter queue (`maxReceiveCount` 5), where an alarm pages.
+    pub const DEPLOYED: Backoff = Backoff {
+        first: Duration::from_secs(60),
+        factor: 4,
+        max: Duration::from_secs(3600),
+    };
+
+    /// The delay after the `receives`-th receive failed (1 for the first).
+    pub fn after(&self, receives: u32) -> Duration {
+        let growth = self.factor.saturating_pow(receives.saturating_sub(1));
+        self.first.saturating_mul(growth).min(self.max)
+    }
+}
+
+/// A message to report failed, and what its retry needs.
+struct Failed {
+    id: String,
+    receipt_handle: Option<String>,
+    receives: u32,
 }
 
 /// The worker's Stripe retries: more patient than the webhook's default (3 attempts within
@@ -63,35 +107,68 @@ pub fn retry_policy() -> RetryPolicy {
 
 /// Runs every message's job, [`IN_FLIGHT`] at a time; answers the ones to retry.
 pub async fn handle(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
-    let failed: Vec<String> = futures::stream::iter(event.records)
+    let failed: Vec<Failed> = futures::stream::iter(event.records)
         .map(|message| settle_message(deps, message))
         .buffer_unordered(IN_FLIGHT)
         .filter_map(|failed| async move { failed })
         .collect()
         .await;
+    hide_until_retry(deps, &failed).await;
     let mut response = SqsBatchResponse::default();
-    response.set_failures(failed);
+    response.set_failures(failed.into_iter().map(|f| f.id));
     response
 }
 
-/// Runs one message's job within [`JOB_BUDGET`]; `Some(message id)` when the message must be
-/// received again.
-async fn settle_message(deps: &Deps, message: SqsMessage) -> Option<String> {
+/// Hides each failed message for its [`Backoff`]. If that fails, the messages wait the queue's
+/// visibility timeout instead: slower, never lost, so the batch's answer does not change.
+async fn hide_until_retry(deps: &Deps, failed: &[Failed]) {
+    let Some(retries) = &deps.retries else { return };
+    let messages: Vec<RetryLater> = failed
+        .iter()
+        .filter_map(|f| {
+            Some(RetryLater {
+                receipt_handle: f.receipt_handle.clone()?,
+                after: retries.backoff.after(f.receives),
+            })
+        })
+        .collect();
+    if messages.is_empty() {
+        return;
+    }
+    if let Err(err) = retries.queue.retry_later(&messages).await {
+        tracing::warn!(error = %err, failed = messages.len(),
+            "failed jobs wait the queue's visibility timeout instead of their backoff");
+    }
+}
+
+/// Runs one message's job within [`JOB_BUDGET`]; `Some` when the message must be received
+/// again.
+async fn settle_message(deps: &Deps, message: SqsMessage) -> Option<Failed> {
     let Some(id) = message.message_id else {
         // Lambda always sets it; without one the message cannot even be reported.
         tracing::error!("an SQS record without a message id");
         return None;
     };
+    let receives = message
+        .attributes
+        .get("ApproximateReceiveCount")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    let failed = Failed {
+        id,
+        receipt_handle: message.receipt_handle,
+        receives,
+    };
     let job = match sqs_queue::decode(message.body.as_deref().unwrap_or("")) {
         Ok(job) => job,
         Err(malformed) => {
-            let receives = message.attributes.get("ApproximateReceiveCount");
-            tracing::error!(message_id = %id, receives = ?receives, error = %malformed,
+            tracing::error!(message_id = %failed.id, receives, error = %malformed,
                 "a malformed transfer message: left for the dead-letter queue");
-            return Some(id);
+            return Some(failed);
         }
     };
-    let metrics = BusinessMetrics::new(deps.metrics.clone(), &id, job_kind(&job));
+    let id = &failed.id;
+    let metrics = BusinessMetrics::new(deps.metrics.clone(), id, job_kind(&job));
     let cx = FlowContext {
         deps: &deps.flows,
         metrics: &metrics,
@@ -114,7 +191,7 @@ async fn settle_message(deps: &Deps, message: SqsMessage) -> Option<String> {
         Err(failure) => {
             tracing::warn!(message_id = %id, job = %subject(&job), error = %failure,
                 "job not finished; the queue delivers it again");
-            Some(id)
+            Some(failed)
         }
     }
 }
@@ -150,5 +227,16 @@ mod tests {
             .map(|n| (worker.base_delay * 2u32.pow(n - 1)).min(worker.max_delay))
             .sum();
         assert!(backoff * 4 < JOB_BUDGET, "{backoff:?}");
+    }
+
+    #[test]
+    fn a_failed_message_comes_back_after_1_4_16_then_60_minutes() {
+        let minutes: Vec<u64> = (1..=6)
+            .map(|n| Backoff::DEPLOYED.after(n).as_secs() / 60)
+            .collect();
+        assert_eq!(minutes, [1, 4, 16, 60, 60, 60]);
+        // A count SQS never sends, or a huge one, stays within the bounds.
+        assert_eq!(Backoff::DEPLOYED.after(0), Duration::from_secs(60));
+        assert_eq!(Backoff::DEPLOYED.after(u32::MAX), Duration::from_secs(3600));
     }
 }

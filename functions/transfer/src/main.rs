@@ -6,9 +6,9 @@ use std::sync::Arc;
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{LambdaEvent, service_fn};
 use payout_flows::FlowDeps;
-use settings::PayoutSettings;
+use settings::{PayoutSettings, QueueSettings};
 use stripe_adapter::StripeAdapter;
-use transfer::{Deps, FUNCTION, handle, retry_policy};
+use transfer::{Backoff, Deps, FUNCTION, Retries, handle, retry_policy};
 use wiring::{BoxError, Clients};
 
 #[tokio::main]
@@ -25,12 +25,20 @@ async fn main() -> ExitCode {
 
 async fn deps() -> Result<Deps, BoxError> {
     let payout = PayoutSettings::from_env()?;
+    let queue = QueueSettings::from_env()?;
     let metrics = interceptors::Metrics::stdout(FUNCTION);
     metrics.cold_start();
     let clients = Clients::from_env().await?;
     // The worker outlives a webhook delivery's budget: it retries Stripe more patiently.
     let stripe = Arc::new(StripeAdapter::clone(&clients.stripe).with_retry(retry_policy()));
     let stores = clients.stores;
+    let retries = wiring::queue_visibility(&queue).await.map(|queue| Retries {
+        queue,
+        backoff: Backoff::DEPLOYED,
+    });
+    if retries.is_none() {
+        tracing::warn!("TRANSFER_QUEUE_URL unset: failed jobs wait the queue's visibility timeout");
+    }
     Ok(Deps {
         flows: FlowDeps::new(
             stores.accounts,
@@ -40,5 +48,6 @@ async fn deps() -> Result<Deps, BoxError> {
             &payout,
         ),
         metrics,
+        retries,
     })
 }

@@ -33,6 +33,7 @@ async fn the_event_file_answers_its_malformed_message_as_the_one_to_retry() {
             queue: None,
         },
         metrics: Metrics::new(transfer::FUNCTION, MemorySink::new()),
+        retries: None,
     };
     let answer = transfer::handle(&deps, event).await;
     let failed: Vec<&str> = answer

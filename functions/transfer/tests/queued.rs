@@ -172,3 +172,56 @@ async fn the_workers_patient_retries_ride_out_a_burst_of_429s() {
     assert_eq!(q.stack.control.transfers("ord_patient").await.len(), 2);
     assert_eq!(q.stack.control.received(&alice, EUR).await, 2625);
 }
+
+/// A failed job's message is hidden for the function's backoff, not for the rest of the 720 s
+/// the receive asked for: with a backoff of 0 s it is received again at once; with the deployed
+/// one (1 minute) it is not, and it comes back after it (released by hand here, as time would).
+#[tokio::test]
+async fn a_failed_job_comes_back_after_its_backoff_not_the_visibility_timeout() {
+    const AS_DEPLOYED: Duration = Duration::from_secs(720);
+    let mut q = Queued::start(Options::default(), RetryPolicy::none()).await;
+    paid(&q, "ord_backoff").await;
+    // One of the two shares fails on each run.
+    let fault = Fault::new("POST", "/v1/transfers", "status_500");
+    q.stack.control.fault(fault.clone()).await;
+    let queue = |backoff| transfer::Retries {
+        queue: sqs_queue::QueueVisibility::new(q.sqs.clone(), q.queue.queue_url()),
+        backoff,
+    };
+    let at_once = queue(transfer::Backoff {
+        first: Duration::ZERO,
+        ..transfer::Backoff::DEPLOYED
+    });
+    q.worker.retries = Some(at_once);
+    let first = q.receive(AS_DEPLOYED).await;
+    let answer = transfer::handle(&q.worker, support::event(&first)).await;
+    assert_eq!(answer.batch_item_failures.len(), 1, "{answer:?}");
+    let again = q.receive(AS_DEPLOYED).await;
+    assert_eq!(again.len(), 1, "back at once, not after 720 s");
+    assert_eq!(receives(&again[0]), 2);
+
+    q.worker.retries = Some(queue(transfer::Backoff::DEPLOYED));
+    q.stack.control.fault(fault).await;
+    let answer = transfer::handle(&q.worker, support::event(&again)).await;
+    assert_eq!(answer.batch_item_failures.len(), 1, "{answer:?}");
+    assert!(
+        q.receive(AS_DEPLOYED).await.is_empty(),
+        "hidden for a minute"
+    );
+    assert_eq!(q.depth().await, (0, 1));
+
+    // Once visible, the next receive pays what is left, exactly once.
+    q.release(&again).await;
+    assert_eq!(q.drain().await, 0);
+    q.stack.control.wait_idle().await;
+    assert_eq!(q.stack.control.transfers("ord_backoff").await.len(), 2);
+}
+
+fn receives(message: &aws_sdk_sqs::types::Message) -> u32 {
+    use aws_sdk_sqs::types::MessageSystemAttributeName as A;
+    message
+        .attributes()
+        .and_then(|a| a.get(&A::ApproximateReceiveCount))
+        .and_then(|n| n.parse().ok())
+        .expect("a receive count")
+}

@@ -1,12 +1,14 @@
 use crate::ConfigError;
 use crate::env::{Env, trim_slash};
 
-/// The transfer queue: a section of its own so that only the functions that send to it (the
-/// webhook) read it, and only they link the SQS client.
+/// The transfer queue: a section of its own so that only the functions that use it (the webhook
+/// sends to it, the transfer function hides its failed messages there) read it, and only they
+/// link the SQS client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSettings {
     /// `TRANSFER_QUEUE_URL`: the SQS queue the webhook sends payments to, as jobs for the
-    /// transfer function. Unset: the webhook pays them out inline, inside the delivery.
+    /// transfer function. Unset: the webhook pays them out inline, inside the delivery, and the
+    /// transfer function's failed messages wait the queue's visibility timeout.
     pub transfer_queue_url: Option<String>,
     /// `SQS_ENDPOINT`: an SQS-compatible endpoint (moto, LocalStack) for local runs.
     pub sqs_endpoint: Option<String>,

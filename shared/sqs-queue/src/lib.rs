@@ -9,15 +9,20 @@
 //! limit). A batch answer that lists failed entries fails the whole send with `Unavailable`: the
 //! caller (the webhook) answers 5xx, Stripe redelivers, and every share is sent again, which is
 //! harmless. SDK errors are classified like the DynamoDB adapter's ([`error`]).
+//!
+//! [`QueueVisibility`] is the receiving side's one call: the transfer function hides a failed
+//! job's message for its backoff instead of the queue's whole visibility timeout.
 
 mod error;
+mod visibility;
 
 use async_trait::async_trait;
-use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use payouts::queue::{Job, QueueError, TransferQueue};
 
+pub use aws_sdk_sqs::Client;
 pub use error::{Class, classify};
+pub use visibility::{QueueVisibility, RetryLater};
 
 /// SQS's maximum number of entries in one `SendMessageBatch`.
 pub const BATCH: usize = 10;

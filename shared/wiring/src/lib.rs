@@ -1,7 +1,8 @@
 //! The clients every function builds once per cold start, in one place: the Stripe settings and
 //! client, and the DynamoDB stores (one client shared by the table adapters). Each `main.rs` adds
 //! its own settings, the interceptor facade and its `Deps`. With the `queue` feature (the webhook
-//! only), also the transfer queue's SQS client ([`transfer_queue`]).
+//! and the transfer function), also the transfer queue's SQS client: the sending side
+//! ([`transfer_queue`]) and the receiving side ([`queue_visibility`]).
 
 use std::sync::Arc;
 
@@ -41,7 +42,25 @@ impl Clients {
 pub async fn transfer_queue(
     settings: &settings::QueueSettings,
 ) -> Option<Arc<dyn payouts::queue::TransferQueue>> {
-    let url = settings.transfer_queue_url.as_deref()?;
-    let client = sqs_queue::client(settings.sqs_endpoint.as_deref()).await;
+    let (client, url) = queue_client(settings).await?;
     Some(Arc::new(sqs_queue::SqsTransferQueue::new(client, url)))
+}
+
+/// The receiving side of the same queue (the transfer function): hiding failed messages until
+/// their retry. `None` when `TRANSFER_QUEUE_URL` is unset.
+#[cfg(feature = "queue")]
+pub async fn queue_visibility(
+    settings: &settings::QueueSettings,
+) -> Option<sqs_queue::QueueVisibility> {
+    let (client, url) = queue_client(settings).await?;
+    Some(sqs_queue::QueueVisibility::new(client, url))
+}
+
+#[cfg(feature = "queue")]
+async fn queue_client(settings: &settings::QueueSettings) -> Option<(sqs_queue::Client, &str)> {
+    let url = settings.transfer_queue_url.as_deref()?;
+    Some((
+        sqs_queue::client(settings.sqs_endpoint.as_deref()).await,
+        url,
+    ))
 }

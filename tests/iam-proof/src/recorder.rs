@@ -9,8 +9,9 @@
 //! - `TransactWriteItems` / `TransactGetItems` (no IAM action of their own): each item's action
 //!   (`PutItem`, `UpdateItem`, `DeleteItem`, `ConditionCheckItem`, `GetItem`) on its table;
 //! - `BatchGetItem` / `BatchWriteItem`: the batch action on every table of the batch;
-//! - SQS `SendMessage` / `SendMessageBatch` (on the SQS client, [`recording_sqs_client`]):
-//!   `sqs:SendMessage` on the queue its URL names (IAM authorizes a batch as `SendMessage`).
+//! - SQS `SendMessage` / `SendMessageBatch` and `ChangeMessageVisibility(Batch)` (on the SQS
+//!   client, [`recording_sqs_client`]): `sqs:SendMessage` / `sqs:ChangeMessageVisibility` on the
+//!   queue its URL names (IAM authorizes a batch as its single action).
 //!
 //! An operation not listed here is recorded without accesses: the check refuses it, so a new
 //! kind of call cannot pass unexamined.
@@ -138,23 +139,30 @@ fn queue_name(url: &str) -> &str {
     url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
 }
 
-/// What IAM checks for an SQS operation: `SendMessageBatch` is authorized as `sqs:SendMessage`.
+/// What IAM checks for an SQS operation: a batch is authorized as its single action
+/// (`SendMessageBatch` as `sqs:SendMessage`, `ChangeMessageVisibilityBatch` as
+/// `sqs:ChangeMessageVisibility`).
 fn sqs_accesses(input: &Input) -> Option<Vec<Access>> {
     use aws_sdk_sqs::operation as sqs;
-    let url = None
-        .or_else(|| {
-            let i = input.downcast_ref::<sqs::send_message_batch::SendMessageBatchInput>()?;
-            i.queue_url()
-        })
-        .or_else(|| {
-            let i = input.downcast_ref::<sqs::send_message::SendMessageInput>()?;
-            i.queue_url()
-        })?;
-    Some(vec![Access {
-        action: "sqs:SendMessage".to_owned(),
-        table: queue_name(url).to_owned(),
-        index: None,
-    }])
+    let on = |action: &str, url: Option<&str>| {
+        Some(vec![Access {
+            action: format!("sqs:{action}"),
+            table: queue_name(url?).to_owned(),
+            index: None,
+        }])
+    };
+    if let Some(i) = input.downcast_ref::<sqs::send_message_batch::SendMessageBatchInput>() {
+        return on("SendMessage", i.queue_url());
+    }
+    if let Some(i) = input.downcast_ref::<sqs::send_message::SendMessageInput>() {
+        return on("SendMessage", i.queue_url());
+    }
+    type Visibility = sqs::change_message_visibility_batch::ChangeMessageVisibilityBatchInput;
+    if let Some(i) = input.downcast_ref::<Visibility>() {
+        return on("ChangeMessageVisibility", i.queue_url());
+    }
+    let i = input.downcast_ref::<sqs::change_message_visibility::ChangeMessageVisibilityInput>()?;
+    on("ChangeMessageVisibility", i.queue_url())
 }
 
 fn access(action: &str, table: &str, index: Option<&str>) -> Access {

@@ -153,3 +153,36 @@ async fn an_sqs_batch_send_needs_send_message_on_its_queue() {
         }]
     );
 }
+
+/// Hiding a received message (the transfer function's backoff) is authorized as
+/// `sqs:ChangeMessageVisibility` on the queue its URL names.
+#[tokio::test]
+async fn a_visibility_change_needs_change_message_visibility_on_its_queue() {
+    use aws_sdk_sqs::types::ChangeMessageVisibilityBatchRequestEntry;
+    let log = CallLog::default();
+    let client = recording_sqs_client(Some("http://127.0.0.1:1"), log.recorder("f")).await;
+    let entry = ChangeMessageVisibilityBatchRequestEntry::builder()
+        .id("0")
+        .receipt_handle("handle")
+        .visibility_timeout(60)
+        .build()
+        .expect("entry");
+    let _ = client
+        .change_message_visibility_batch()
+        .queue_url("http://127.0.0.1:1/123456789012/t-transfers")
+        .entries(entry)
+        .send()
+        .await;
+    let calls = log.calls().remove("f").unwrap_or_default();
+    assert_eq!(
+        calls,
+        [Call {
+            operation: "ChangeMessageVisibilityBatch".into(),
+            accesses: vec![Access {
+                action: "sqs:ChangeMessageVisibility".into(),
+                table: "t-transfers".into(),
+                index: None,
+            }],
+        }]
+    );
+}

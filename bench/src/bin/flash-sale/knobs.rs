@@ -54,7 +54,8 @@ pub struct Worker {
     pub retry: RetryPolicy,
     /// `BENCH_FLASH_WORKER_TIMEOUT_S`: the function's timeout.
     pub timeout: Duration,
-    /// `BENCH_FLASH_VISIBILITY_S`: the queue's visibility timeout (a failed message's wait).
+    /// `BENCH_FLASH_VISIBILITY_S`: the queue's visibility timeout (the wait of a batch cut off
+    /// at the function's timeout; a reported failure waits the worker's backoff).
     pub visibility: Duration,
 }
 

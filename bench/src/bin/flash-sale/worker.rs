@@ -2,9 +2,10 @@
 //! event source mapping with `ScalingConfig.MaximumConcurrency` runs at most `instances` of it at
 //! once, each invoked with a batch of up to `batch` messages as an `SqsEvent`, answered by
 //! `transfer::handle` itself (its own concurrency within a batch and its Stripe retries). A
-//! message it reports failed (a 429 its retries did not outlast), or a whole batch cut off at the
-//! function's timeout, is made visible again when the queue's visibility timeout ends, and taken
-//! again.
+//! message it reports failed (a 429 its retries did not outlast) is taken again after the
+//! function's first backoff (`transfer::Backoff`; the bench does not count receives, so every
+//! failure waits the first one); a whole batch cut off at the function's timeout waits the
+//! queue's visibility timeout.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +32,7 @@ pub struct Mapping {
     pub batch: usize,
     /// The function's timeout: a batch still running is cut off, its unfinished messages fail.
     pub timeout: Duration,
-    /// The queue's visibility timeout: how long a failed message stays invisible.
+    /// The queue's visibility timeout: how long the messages of a batch cut off stay invisible.
     pub visibility: Duration,
 }
 
@@ -84,6 +85,8 @@ impl Workers {
             function: transfer::Deps {
                 flows,
                 metrics: Metrics::new(transfer::FUNCTION, sink),
+                // The in-memory queue stands in for SQS: waits are played by make_visible_later.
+                retries: None,
             },
             mapping,
             start,
@@ -146,7 +149,7 @@ impl Workers {
             transfer::handle(&self.function, event),
         )
         .await;
-        let failed: Vec<Job> = match answer {
+        let (failed, wait): (Vec<Job>, Duration) = match answer {
             Ok(response) => {
                 let ids: Vec<&str> = response
                     .batch_item_failures
@@ -155,21 +158,23 @@ impl Workers {
                     .collect();
                 let done = batch.len() - ids.len();
                 self.done(done as u64);
-                batch
+                let failed = batch
                     .into_iter()
                     .enumerate()
                     .filter(|(i, _)| ids.contains(&i.to_string().as_str()))
                     .map(|(_, job)| job)
-                    .collect()
+                    .collect();
+                (failed, transfer::Backoff::DEPLOYED.after(1))
             }
             Err(_) => {
-                // Cut off: Lambda reports the whole batch failed, whatever its jobs did.
+                // Cut off: Lambda reports the whole batch failed, whatever its jobs did, and the
+                // function had no time to shorten the messages' visibility.
                 stats.timed_out.fetch_add(1, Ordering::Relaxed);
-                batch
+                (batch, self.mapping.visibility)
             }
         };
         // Counted again while they wait to be visible, so the queue never looks drained between.
-        self.make_visible_later(failed);
+        self.make_visible_later(failed, wait);
         stats.in_flight.fetch_sub(taken, Ordering::Relaxed);
     }
 
@@ -179,8 +184,8 @@ impl Workers {
         self.stats.last_settled_ms.fetch_max(at, Ordering::Relaxed);
     }
 
-    /// Failed messages come back after the visibility timeout (counted in flight until then).
-    fn make_visible_later(self: &Arc<Self>, failed: Vec<Job>) {
+    /// Failed messages come back after `wait` (counted in flight until then).
+    fn make_visible_later(self: &Arc<Self>, failed: Vec<Job>, wait: Duration) {
         if failed.is_empty() {
             return;
         }
@@ -189,7 +194,7 @@ impl Workers {
         self.stats.in_flight.fetch_add(n, Ordering::Relaxed);
         let workers = self.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(workers.mapping.visibility).await;
+            tokio::time::sleep(wait).await;
             workers.queue.put_back(failed);
             workers.stats.in_flight.fetch_sub(n, Ordering::Relaxed);
         });

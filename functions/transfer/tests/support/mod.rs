@@ -15,9 +15,10 @@ use interceptors::metrics::MemorySink;
 use payout_flows::FlowDeps;
 use payouts::queue::Job;
 use serde_json::json;
+use sqs_queue::QueueVisibility;
 use sqs_queue::SqsTransferQueue;
 use stripe_adapter::{RetryPolicy, StripeAdapter};
-use transfer::Deps;
+use transfer::{Backoff, Deps, Retries};
 
 use crate::common::{Options, Stack};
 
@@ -56,6 +57,7 @@ impl Queued {
             .with_retry(retry),
         );
         let sink = MemorySink::new();
+        let sqs = sqs_queue::client(Some(&harness::aws_endpoint().await)).await;
         let worker = Deps {
             // The webhook's stores and clock, the worker's own Stripe client; it sends nothing.
             flows: FlowDeps {
@@ -65,8 +67,12 @@ impl Queued {
                 ..stack.deps.flows.clone()
             },
             metrics: Metrics::new(transfer::FUNCTION, sink.clone()),
+            // As deployed: a failed message is hidden for its backoff.
+            retries: Some(Retries {
+                queue: QueueVisibility::new(sqs.clone(), queue.queue_url()),
+                backoff: Backoff::DEPLOYED,
+            }),
         };
-        let sqs = sqs_queue::client(Some(&harness::aws_endpoint().await)).await;
         Queued {
             stack,
             sqs,
@@ -126,14 +132,7 @@ impl Queued {
         for m in messages {
             let handle = m.receipt_handle().expect("a receipt handle");
             if failed.contains(&m.message_id().expect("an id")) {
-                self.sqs
-                    .change_message_visibility()
-                    .queue_url(self.queue.queue_url())
-                    .receipt_handle(handle)
-                    .visibility_timeout(0)
-                    .send()
-                    .await
-                    .expect("release");
+                self.release(std::slice::from_ref(m)).await;
             } else {
                 self.sqs
                     .delete_message()
@@ -145,6 +144,20 @@ impl Queued {
             }
         }
         response
+    }
+
+    /// Makes `messages` visible at once (standing in for their wait running out).
+    pub async fn release(&self, messages: &[Message]) {
+        for m in messages {
+            self.sqs
+                .change_message_visibility()
+                .queue_url(self.queue.queue_url())
+                .receipt_handle(m.receipt_handle().expect("a receipt handle"))
+                .visibility_timeout(0)
+                .send()
+                .await
+                .expect("release");
+        }
     }
 
     /// Receives and settles until the queue is empty; the number of failed items on the way.

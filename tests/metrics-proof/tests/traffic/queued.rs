@@ -1,8 +1,8 @@
 //! The queued design's traffic: a webhook wired as its main.rs wires it with `TRANSFER_QUEUE_URL`
 //! (its SQS client recording under `webhook`) sends a payment to a queue on moto, and the
-//! transfer function, wired as its main.rs wires it (its DynamoDB client recording under
-//! `transfer`), pays it out from the messages received there, as Lambda's event source mapping
-//! would hand them over.
+//! transfer function, wired as its main.rs wires it (its DynamoDB and SQS clients recording
+//! under `transfer`), pays it out from the messages received there, as Lambda's event source
+//! mapping would hand them over, and hides the malformed message beside it for its backoff.
 
 use std::sync::Arc;
 
@@ -68,12 +68,19 @@ pub async fn payment(stack: &Stack) -> Queued {
     let sink = MemorySink::new();
     let metrics = Metrics::new(transfer::FUNCTION, sink.clone());
     metrics.cold_start();
+    let visibility =
+        iam_proof::recording_sqs_client(Some(&endpoint), stack.calls.recorder(transfer::FUNCTION))
+            .await;
     let transfer = transfer::Deps {
         flows: flows(
             &db(transfer::FUNCTION).await,
             adapter().with_retry(transfer::retry_policy()),
         ),
         metrics,
+        retries: Some(transfer::Retries {
+            queue: sqs_queue::QueueVisibility::new(visibility, url.clone()),
+            backoff: transfer::Backoff::DEPLOYED,
+        }),
     };
 
     let shares = format!("{SELLER_A}:5000");
@@ -91,6 +98,15 @@ pub async fn payment(stack: &Stack) -> Queued {
         "sent, not paid"
     );
 
+    // A body that is not a job beside it: the worker fails it and hides it for its backoff (the
+    // function's one SQS call).
+    lambda
+        .send_message()
+        .queue_url(&url)
+        .message_body("not a job")
+        .send()
+        .await
+        .expect("send a malformed message");
     let received = lambda
         .receive_message()
         .queue_url(&url)
@@ -100,15 +116,32 @@ pub async fn payment(stack: &Stack) -> Queued {
         .expect("receive")
         .messages
         .unwrap_or_default();
-    assert_eq!(received.len(), 1, "one payment job");
+    assert_eq!(
+        received.len(),
+        2,
+        "one payment job and the malformed message"
+    );
     let records: Vec<_> = received
         .iter()
-        .map(|m| json!({ "messageId": m.message_id(), "body": m.body(), "eventSource": "aws:sqs" }))
+        .map(|m| {
+            json!({ "messageId": m.message_id(), "receiptHandle": m.receipt_handle(),
+                "body": m.body(), "eventSource": "aws:sqs" })
+        })
         .collect();
     let event: SqsEvent =
         serde_json::from_value(json!({ "Records": records })).expect("an SQS event");
     let answer = transfer::handle(&transfer, event).await;
-    assert!(answer.batch_item_failures.is_empty(), "{answer:?}");
+    let malformed = received.iter().find(|m| m.body() == Some("not a job"));
+    let failed: Vec<_> = answer
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        [malformed.and_then(|m| m.message_id()).expect("its id")],
+        "{answer:?}"
+    );
     assert_eq!(stack.control.transfers(ORDER).await.len(), 1, "paid out");
     Queued { queue, sink }
 }
