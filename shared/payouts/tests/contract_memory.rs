@@ -40,7 +40,7 @@ async fn transfer_queue() {
 #[tokio::test]
 async fn seller_view() {
     use payouts::contract::{ViewedStores, seller_view_contract};
-    use payouts::seller_view::TwoReads;
+    use payouts::memory::TwoReads;
     use std::sync::Arc;
     seller_view_contract(async || {
         let accounts = Arc::new(MemorySellerAccounts::new());

@@ -20,6 +20,7 @@ mod events;
 mod ledger;
 mod queue;
 mod rate;
+mod seller_view;
 pub mod stripe;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -30,6 +31,7 @@ pub use events::MemoryEventLog;
 pub use ledger::MemoryLedger;
 pub use queue::MemoryTransferQueue;
 pub use rate::MemoryRateBuckets;
+pub use seller_view::TwoReads;
 pub use stripe::MemoryStripe;
 
 /// Locks `state`, also after a panic in another holder: every method checks its conditions
