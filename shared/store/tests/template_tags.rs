@@ -18,6 +18,7 @@ fn resource_types(job_type: &str) -> &'static [&'static str] {
         "AWS/Lambda" => &["AWS::Serverless::Function", "AWS::Lambda::Function"],
         "AWS/ApiGateway" => &["AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage"],
         "AWS/DynamoDB" => &["AWS::DynamoDB::Table"],
+        "AWS/SQS" => &["AWS::SQS::Queue"],
         other => panic!("YACE job type {other}: map it to its template resource types here"),
     }
 }

@@ -1,4 +1,5 @@
-//! SYNTHETIC series for YACE's discovery jobs (AWS/Lambda, AWS/ApiGateway, AWS/DynamoDB).
+//! SYNTHETIC series for YACE's discovery jobs (AWS/Lambda, AWS/ApiGateway, AWS/DynamoDB,
+//! AWS/SQS).
 //!
 //! These metrics are published by AWS itself, not by our EMF records, so no local traffic can
 //! produce them. Rather than exclude their dashboard queries, the proof feeds made-up values
@@ -20,6 +21,13 @@ fn dimension_values(dimension: &str) -> Option<&'static [&'static str]> {
             "veza-payouts-callback",
             "veza-payouts-balance",
             "veza-payouts-webhook",
+            "veza-payouts-transfer",
+            "veza-payouts-reconcile",
+        ],
+        // CloudFormation names the queues `<stack>-<logical id>-<suffix>`.
+        "QueueName" => &[
+            "veza-payouts-TransferQueue-1A2B3C4D5E6F",
+            "veza-payouts-TransferDeadLetterQueue-6F5E4D3C2B1A",
         ],
         "ApiId" => &["a1b2c3d4e5"],
         "Stage" => &["$default"],
@@ -61,6 +69,10 @@ fn resource_arn(
         "AWS/DynamoDB" => format!(
             "arn:aws:dynamodb:{region}:{PROOF_ACCOUNT_ID}:table/{}",
             dim("TableName")?
+        ),
+        "AWS/SQS" => format!(
+            "arn:aws:sqs:{region}:{PROOF_ACCOUNT_ID}:{}",
+            dim("QueueName")?
         ),
         other => return Err(format!("no synthetic resources for discovery type {other}")),
     })
