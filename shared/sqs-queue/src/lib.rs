@@ -17,7 +17,7 @@ mod error;
 mod visibility;
 
 use async_trait::async_trait;
-use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use aws_sdk_sqs::types::{BatchResultErrorEntry, SendMessageBatchRequestEntry};
 use payouts::queue::{Job, QueueError, TransferQueue};
 
 pub use aws_sdk_sqs::Client;
@@ -81,27 +81,9 @@ impl SqsTransferQueue {
             .send()
             .await
             .map_err(|err| error::failed(OP, err))?;
-        match answer.failed().first() {
-            None => Ok(()),
-            Some(first) => {
-                let failed = answer.failed().len();
-                let code = first.code();
-                tracing::warn!(
-                    op = OP,
-                    failed,
-                    code,
-                    sender_fault = first.sender_fault(),
-                    message = first.message().unwrap_or(""),
-                    "sqs accepted only part of a batch; the whole send is retried"
-                );
-                // Retry the whole send (duplicates are harmless), whatever the entry's fault:
-                // our entries are small and well formed, so a failed one is SQS's doing.
-                Err(QueueError::Unavailable(format!(
-                    "sqs {OP}: {failed} of {} entries failed ({code})",
-                    jobs.len()
-                )))
-            }
-        }
+        // Retry the whole send (duplicates are harmless), whatever the entry's fault: our
+        // entries are small and well formed, so a failed one is SQS's doing.
+        every_entry_done(OP, answer.failed(), jobs.len())
     }
 }
 
@@ -115,6 +97,31 @@ impl TransferQueue for SqsTransferQueue {
         }
         Ok(())
     }
+}
+
+/// `Unavailable` when a batch answer lists failed entries (logged with the first one's fault):
+/// the caller retries the whole batch.
+fn every_entry_done(
+    op: &str,
+    failed: &[BatchResultErrorEntry],
+    sent: usize,
+) -> Result<(), QueueError> {
+    let Some(first) = failed.first() else {
+        return Ok(());
+    };
+    let code = first.code();
+    tracing::warn!(
+        op,
+        failed = failed.len(),
+        code,
+        sender_fault = first.sender_fault(),
+        message = first.message().unwrap_or(""),
+        "sqs did only part of a batch; the whole batch is retried"
+    );
+    Err(QueueError::Unavailable(format!(
+        "sqs {op}: {} of {sent} entries failed ({code})",
+        failed.len()
+    )))
 }
 
 /// A message body: the JSON of the job.

@@ -62,14 +62,7 @@ impl QueueVisibility {
                 .send()
                 .await
                 .map_err(|err| error::failed(OP, err))?;
-            if let Some(first) = answer.failed().first() {
-                return Err(QueueError::Unavailable(format!(
-                    "sqs {OP}: {} of {} entries failed ({})",
-                    answer.failed().len(),
-                    batch.len(),
-                    first.code()
-                )));
-            }
+            crate::every_entry_done(OP, answer.failed(), batch.len())?;
         }
         Ok(())
     }

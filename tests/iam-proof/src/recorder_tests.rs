@@ -122,36 +122,46 @@ async fn a_batch_needs_its_action_on_every_table_and_unknown_operations_need_a_m
     );
 }
 
-/// A batch send is authorized as `sqs:SendMessage` on the queue its URL names; failed calls are
-/// recorded too.
+/// The one call `call` makes on a recording SQS client (to an endpoint that refuses: failed calls
+/// are recorded too), and the call IAM would check for `operation` as `action` on `t-transfers`.
+async fn one_sqs_call<F, Fut>(call: F, operation: &str, action: &str) -> (Vec<Call>, [Call; 1])
+where
+    F: FnOnce(aws_sdk_sqs::Client, &'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let log = CallLog::default();
+    let client = recording_sqs_client(Some("http://127.0.0.1:1"), log.recorder("f")).await;
+    call(client, "http://127.0.0.1:1/123456789012/t-transfers").await;
+    let expected = Call {
+        operation: operation.into(),
+        accesses: vec![Access {
+            action: action.into(),
+            table: "t-transfers".into(),
+            index: None,
+        }],
+    };
+    (log.calls().remove("f").unwrap_or_default(), [expected])
+}
+
+/// A batch send is authorized as `sqs:SendMessage` on the queue its URL names.
 #[tokio::test]
 async fn an_sqs_batch_send_needs_send_message_on_its_queue() {
     use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
-    let log = CallLog::default();
-    let client = recording_sqs_client(Some("http://127.0.0.1:1"), log.recorder("f")).await;
-    let entry = SendMessageBatchRequestEntry::builder()
-        .id("0")
-        .message_body("{}")
-        .build()
-        .expect("entry");
-    let _ = client
-        .send_message_batch()
-        .queue_url("http://127.0.0.1:1/123456789012/t-transfers")
-        .entries(entry)
-        .send()
-        .await;
-    let calls = log.calls().remove("f").unwrap_or_default();
-    assert_eq!(
-        calls,
-        [Call {
-            operation: "SendMessageBatch".into(),
-            accesses: vec![Access {
-                action: "sqs:SendMessage".into(),
-                table: "t-transfers".into(),
-                index: None,
-            }],
-        }]
-    );
+    let send = |client: aws_sdk_sqs::Client, url: &'static str| async move {
+        let entry = SendMessageBatchRequestEntry::builder()
+            .id("0")
+            .message_body("{}")
+            .build()
+            .expect("entry");
+        let _ = client
+            .send_message_batch()
+            .queue_url(url)
+            .entries(entry)
+            .send()
+            .await;
+    };
+    let (calls, expected) = one_sqs_call(send, "SendMessageBatch", "sqs:SendMessage").await;
+    assert_eq!(calls, expected);
 }
 
 /// Hiding a received message (the transfer function's backoff) is authorized as
@@ -159,30 +169,21 @@ async fn an_sqs_batch_send_needs_send_message_on_its_queue() {
 #[tokio::test]
 async fn a_visibility_change_needs_change_message_visibility_on_its_queue() {
     use aws_sdk_sqs::types::ChangeMessageVisibilityBatchRequestEntry;
-    let log = CallLog::default();
-    let client = recording_sqs_client(Some("http://127.0.0.1:1"), log.recorder("f")).await;
-    let entry = ChangeMessageVisibilityBatchRequestEntry::builder()
-        .id("0")
-        .receipt_handle("handle")
-        .visibility_timeout(60)
-        .build()
-        .expect("entry");
-    let _ = client
-        .change_message_visibility_batch()
-        .queue_url("http://127.0.0.1:1/123456789012/t-transfers")
-        .entries(entry)
-        .send()
-        .await;
-    let calls = log.calls().remove("f").unwrap_or_default();
-    assert_eq!(
-        calls,
-        [Call {
-            operation: "ChangeMessageVisibilityBatch".into(),
-            accesses: vec![Access {
-                action: "sqs:ChangeMessageVisibility".into(),
-                table: "t-transfers".into(),
-                index: None,
-            }],
-        }]
-    );
+    let hide = |client: aws_sdk_sqs::Client, url: &'static str| async move {
+        let entry = ChangeMessageVisibilityBatchRequestEntry::builder()
+            .id("0")
+            .receipt_handle("handle")
+            .visibility_timeout(60)
+            .build()
+            .expect("entry");
+        let _ = client
+            .change_message_visibility_batch()
+            .queue_url(url)
+            .entries(entry)
+            .send()
+            .await;
+    };
+    let operation = "ChangeMessageVisibilityBatch";
+    let (calls, expected) = one_sqs_call(hide, operation, "sqs:ChangeMessageVisibility").await;
+    assert_eq!(calls, expected);
 }
