@@ -50,12 +50,15 @@ fn main() {
         let endpoint = tables.dynamodb_endpoint.as_deref();
         let config = store::sdk_config(endpoint).await;
         record("extra: aws-config again (second load)", &mut pieces);
+        // The webhook's and the transfer function's second AWS client, built from its own config.
+        let sqs = sqs_queue::client(endpoint).await;
+        record("extra: SQS client (a second AWS client)", &mut pieces);
         let roots = rustls_native_certs::load_native_certs();
         record(
             "extra: native TLS roots alone (rustls-native-certs)",
             &mut pieces,
         );
-        drop((interceptors, adapter, stores, config, roots));
+        drop((interceptors, adapter, stores, config, sqs, roots));
     });
     println!("{}", Value::Object(pieces));
 }
