@@ -28,6 +28,12 @@ run() {
 if [[ -n "${CI:-}" ]]; then
     export CARGO_INCREMENTAL=0
 fi
+# A run from a clean clone writes about 6.5 GB (target/ 5.2 GB with `make package`, .venv,
+# web/node_modules): say so up front rather than fail mid-build on "No space left on device".
+free_kb=$(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }')
+if ((free_kb < 8 * 1024 * 1024)); then
+    log "warning: $((free_kb / 1024)) MB free on $ROOT; a clean run needs about 6.5 GB"
+fi
 
 ensure_venv
 ensure_prometheus
