@@ -19,8 +19,3 @@ pub async fn fresh_queue(client: &Client) -> String {
         .queue_url
         .expect("a queue url")
 }
-
-/// The name of the queue at `url` (its last path segment), as ARNs and IAM resources name it.
-pub fn queue_name(url: &str) -> &str {
-    url.rsplit('/').next().unwrap_or(url)
-}

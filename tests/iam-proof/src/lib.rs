@@ -25,4 +25,6 @@ mod wildcard;
 
 pub use check::{Grant, Report, Unexercised, check};
 pub use policy::{FunctionPolicy, PolicyError, Stack, policies};
-pub use recorder::{Access, Call, CallLog, Recorder, recording_client, recording_sqs_client};
+pub use recorder::{
+    Access, Call, CallLog, Recorder, queue_name, recording_client, recording_sqs_client,
+};

@@ -135,7 +135,7 @@ pub async fn recording_sqs_client(
 
 /// The queue a queue URL names (`https://sqs.<region>.amazonaws.com/<account>/<name>`, or a local
 /// server's `http://host/<account>/<name>`): its last path segment.
-fn queue_name(url: &str) -> &str {
+pub fn queue_name(url: &str) -> &str {
     url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
 }
 

@@ -32,7 +32,8 @@ pub async fn payment(stack: &Stack) -> Queued {
     // Setting the queue up and receiving from it is Lambda's part: a client that records nothing.
     let lambda = sqs_queue::client(Some(&endpoint)).await;
     let url = harness::sqs::fresh_queue(&lambda).await;
-    let queue = harness::sqs::queue_name(&url).to_owned();
+    // Named as the recorder names the queue of a call's URL, so the two always agree.
+    let queue = iam_proof::queue_name(&url).to_owned();
     let stripe = setting("stripe", StripeSettings::from_lookup(&env));
     let payout = setting("payout", PayoutSettings::from_lookup(&env));
     let http = setting("http", HttpSettings::from_lookup(&env));
